@@ -1,0 +1,252 @@
+//! The storage port: everything the application persists goes through the
+//! [`Store`] trait, so HTTP handlers never see SQL and each backend is an
+//! adapter that can be swapped by configuration (`HUANJIE_DATABASE_URL`).
+//!
+//! Adapters: `sqlite` (embedded default) and `postgres` (city-wide server).
+//! Both run the same conformance suite (`tests/conformance.rs`).
+//!
+//! The store never reads the clock: callers pass `now`, so expiry logic is
+//! testable and deterministic.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// What kind of body an election fills (GLOSSARY.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BodyKind {
+    /// 居民委员会
+    ResidentsCommittee,
+    /// 居务监督委员会
+    SupervisoryCommittee,
+    /// 业主委员会
+    HomeownersCommittee,
+    /// 监事会 (employee members)
+    SupervisoryBoard,
+}
+
+impl BodyKind {
+    /// The stable name stored in the database and used in the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BodyKind::ResidentsCommittee => "residents_committee",
+            BodyKind::SupervisoryCommittee => "supervisory_committee",
+            BodyKind::HomeownersCommittee => "homeowners_committee",
+            BodyKind::SupervisoryBoard => "supervisory_board",
+        }
+    }
+
+    /// Parses the stable name; `None` for anything else.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "residents_committee" => BodyKind::ResidentsCommittee,
+            "supervisory_committee" => BodyKind::SupervisoryCommittee,
+            "homeowners_committee" => BodyKind::HomeownersCommittee,
+            "supervisory_board" => BodyKind::SupervisoryBoard,
+            _ => return None,
+        })
+    }
+}
+
+/// Seats for one position (主任 / 副主任 / 委员 / women's line).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PositionSeats {
+    /// Stable position code: `director`, `deputy`, `member`, `women_member`, …
+    pub position: String,
+    /// At least 1.
+    pub seats: u32,
+}
+
+/// An election as the committee creates it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewElection {
+    pub body_kind: BodyKind,
+    pub title: String,
+    /// A profile id known to `huanjie_core::profile` (e.g. `county-2006`).
+    pub profile: String,
+    pub election_day: NaiveDate,
+    /// In ballot order; position codes unique.
+    pub seats: Vec<PositionSeats>,
+}
+
+/// A stored election.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Election {
+    pub id: Uuid,
+    pub body_kind: BodyKind,
+    pub title: String,
+    pub profile: String,
+    pub election_day: NaiveDate,
+    pub seats: Vec<PositionSeats>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The three roles. Station clerks do not have user accounts: they sign in
+/// with a per-station token (see [`StationToken`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Election committee: full rights.
+    Committee,
+    /// Polling-station clerk: one election, one station.
+    Clerk,
+    /// Observer: read only.
+    Observer,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Committee => "committee",
+            Role::Clerk => "clerk",
+            Role::Observer => "observer",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "committee" => Role::Committee,
+            "clerk" => Role::Clerk,
+            "observer" => Role::Observer,
+            _ => return None,
+        })
+    }
+}
+
+/// A user account (committee members and observers).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: Uuid,
+    pub username: String,
+    pub role: Role,
+    /// PHC-style string; never leaves the server.
+    pub password_hash: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A new user account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewUser {
+    pub username: String,
+    pub role: Role,
+    pub password_hash: String,
+}
+
+/// A signed-in session. Only the SHA-256 of the session secret is stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub token_hash: [u8; 32],
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A polling-station clerk's token: 256-bit random secret, stored only as
+/// its SHA-256, bound to one election and one station, with an expiry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StationToken {
+    pub id: Uuid,
+    pub election_id: Uuid,
+    /// Station code within the election (e.g. `S1`, `M1` for a mobile box).
+    pub station: String,
+    pub token_hash: [u8; 32],
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// What can go wrong in storage, in terms the caller can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A uniqueness rule was broken (e.g. the username is taken).
+    #[error("already exists: {0}")]
+    Conflict(String),
+    /// A referenced row does not exist.
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// The stored data could not be read back (corrupt or unknown value).
+    #[error("corrupt stored data: {0}")]
+    Corrupt(String),
+    /// The database itself failed (connection, I/O, migration).
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// Running the migrations failed.
+    #[error("migration error: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// The storage port. Every method that changes state runs in one
+/// transaction: it either happens whole or not at all.
+#[async_trait::async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Which backend this is (`sqlite` or `postgres`), for logs and /health.
+    fn backend(&self) -> &'static str;
+
+    // --- elections -------------------------------------------------------
+    async fn create_election(&self, new: &NewElection, now: DateTime<Utc>)
+        -> StoreResult<Election>;
+    async fn get_election(&self, id: Uuid) -> StoreResult<Option<Election>>;
+    /// Newest first.
+    async fn list_elections(&self) -> StoreResult<Vec<Election>>;
+
+    // --- users -----------------------------------------------------------
+    async fn count_users(&self) -> StoreResult<u64>;
+    /// `Conflict` when the username is taken.
+    async fn create_user(&self, new: &NewUser, now: DateTime<Utc>) -> StoreResult<User>;
+    async fn find_user_by_name(&self, username: &str) -> StoreResult<Option<User>>;
+    async fn get_user(&self, id: Uuid) -> StoreResult<Option<User>>;
+
+    // --- first-run set-up --------------------------------------------------
+    /// Stores the hash of the one-time set-up code, replacing any earlier one.
+    async fn put_setup_code(&self, code_hash: [u8; 32], now: DateTime<Utc>) -> StoreResult<()>;
+    /// Atomically: if no user exists yet and `code_hash` matches the stored
+    /// set-up code, consume the code and create `first` as a user. Returns
+    /// `None` (and changes nothing) otherwise.
+    async fn claim_setup(
+        &self,
+        code_hash: [u8; 32],
+        first: &NewUser,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<User>>;
+
+    // --- sessions ----------------------------------------------------------
+    async fn create_session(
+        &self,
+        user_id: Uuid,
+        token_hash: [u8; 32],
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> StoreResult<Session>;
+    /// The session and its user, if the hash matches and `now < expires_at`.
+    async fn find_session(
+        &self,
+        token_hash: [u8; 32],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<(Session, User)>>;
+    async fn delete_session(&self, token_hash: [u8; 32]) -> StoreResult<()>;
+
+    // --- station tokens ----------------------------------------------------
+    /// `NotFound` when the election does not exist.
+    async fn create_station_token(
+        &self,
+        election_id: Uuid,
+        station: &str,
+        token_hash: [u8; 32],
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> StoreResult<StationToken>;
+    /// The token if the hash matches, it is not revoked and `now < expires_at`.
+    async fn find_station_token(
+        &self,
+        token_hash: [u8; 32],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<StationToken>>;
+    /// Tokens of one election, newest first, revoked ones included.
+    async fn list_station_tokens(&self, election_id: Uuid) -> StoreResult<Vec<StationToken>>;
+    /// `NotFound` when no such token.
+    async fn revoke_station_token(&self, id: Uuid, now: DateTime<Utc>) -> StoreResult<()>;
+}
