@@ -1,0 +1,5 @@
+//! Test support shared by the crates' suites and the end-to-end suites in
+//! `tests/`. Nothing here is used by the product itself.
+//!
+//! Each module below is one piece of infrastructure; add a `pub mod` line
+//! per module.
