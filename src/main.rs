@@ -1,1 +1,31 @@
-fn main() {}
+//! `huanjie`: the one binary. `serve` runs the web app and JSON API; the
+//! other subcommands are the offline jobs.
+
+mod cmd;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "huanjie",
+    version,
+    about = "换届 — committee elections from the voter roll to the certified result"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Recount a counting case (huanjie.case/1) and print the result JSON.
+    Count(cmd::count::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Count(args) => cmd::count::run(args),
+    }
+}

@@ -1,1 +1,23 @@
-//! placeholder
+//! Huanjie's rules core.
+//!
+//! Everything here is pure: no I/O, no clock, no randomness, no global
+//! state. Inputs come in as values and results go out as values, so the
+//! core can be tested exhaustively and the very same code counts on the
+//! server and in an observer's offline recount.
+//!
+//! - [`threshold`]: exact fractions with strictness (过半数, 不少于三分之一).
+//! - [`seats`], [`resident_id`]: newtypes that parse, not validate.
+//! - [`profile`]: jurisdiction profiles as data.
+//! - [`counting`]: one round, from ballots to winners.
+
+pub mod counting;
+pub mod profile;
+pub mod resident_id;
+pub mod rule;
+pub mod seats;
+pub mod threshold;
+
+pub use profile::{CountingRules, Profile};
+pub use resident_id::ResidentId;
+pub use seats::Seats;
+pub use threshold::Threshold;

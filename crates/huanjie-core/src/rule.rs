@@ -1,0 +1,17 @@
+//! Rule ids from `shared/domain/RULES.md`, cited in code, tests and error
+//! messages.
+
+/// Round void: more ballots returned than issued.
+pub const CNT_2: &str = "R-CNT-2";
+/// Round void: not more than half of registered voters voted.
+pub const CNT_3: &str = "R-CNT-3";
+/// Ballot validity: overvotes, the same person for two positions, unreadable.
+pub const CNT_4: &str = "R-CNT-4";
+/// General round: more than half of the base wins.
+pub const CNT_5: &str = "R-CNT-5";
+/// Most votes take the seats; a tie at the last seat goes to a new vote.
+pub const CNT_6: &str = "R-CNT-6";
+/// Further election: most votes with at least a third of ballots cast.
+pub const CNT_7: &str = "R-CNT-7";
+/// Voter age and rights.
+pub const REG_1: &str = "R-REG-1";
