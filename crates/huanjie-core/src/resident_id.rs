@@ -229,7 +229,8 @@ mod tests {
             bytes[pos] = b'0' + ((u32::from(bytes[pos] - b'0') + delta) % 10) as u8;
             let bad = String::from_utf8(bytes).unwrap();
             // MOD 11-2 detects every single-digit substitution.
-            prop_assert!(matches!(bad.parse::<ResidentId>(), Err(ResidentIdError::CheckDigit { .. })));
+            let caught = matches!(bad.parse::<ResidentId>(), Err(ResidentIdError::CheckDigit { .. }));
+            prop_assert!(caught, "{} was accepted", bad);
         }
     }
 }

@@ -41,3 +41,6 @@ pub fn count<'b>(
     }
     Ok(counter.finish(rules)?)
 }
+
+#[cfg(test)]
+mod tests;
