@@ -1,0 +1,109 @@
+//! `huanjie count` as observers run it: the real binary, files and stdin.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use serde_json::Value;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn huanjie() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_huanjie"))
+}
+
+fn shared_cases() -> Vec<(PathBuf, PathBuf)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/cases");
+    let mut out: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".case.json"))
+        .map(|p| {
+            let result = PathBuf::from(p.to_string_lossy().replace(".case.json", ".result.json"));
+            (p, result)
+        })
+        .collect();
+    out.sort();
+    assert!(out.len() >= 3, "no shared cases found in {}", dir.display());
+    out
+}
+
+fn json(bytes: &[u8]) -> Value {
+    serde_json::from_slice(bytes)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(bytes)))
+}
+
+fn with_stdin(mut cmd: Command, input: &[u8]) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn every_shared_case_recounts_to_its_result() {
+    for (case, result) in shared_cases() {
+        let out = huanjie().arg("count").arg(&case).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            case.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            json(&out.stdout),
+            json(&std::fs::read(&result).unwrap()),
+            "{}",
+            case.display()
+        );
+    }
+}
+
+#[test]
+fn reads_standard_input() {
+    let (case, result) = &shared_cases()[0];
+    let mut cmd = huanjie();
+    cmd.args(["count", "-"]);
+    let out = with_stdin(cmd, &std::fs::read(case).unwrap());
+    assert!(out.status.success());
+    assert_eq!(json(&out.stdout), json(&std::fs::read(result).unwrap()));
+}
+
+#[test]
+fn a_void_round_is_still_counted() {
+    let case = shared_cases()
+        .into_iter()
+        .find(|(c, _)| c.to_string_lossy().contains("exactly-half"))
+        .unwrap();
+    let out = huanjie().arg("count").arg(&case.0).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(json(&out.stdout)["valid"], Value::Bool(false));
+}
+
+#[test]
+fn malformed_input_is_one_line_naming_the_field() {
+    let (case, _) = &shared_cases()[0];
+    let mut v = json(&std::fs::read(case).unwrap());
+    v["ballots"][7]["marks"]["member"]["m9"] = Value::from("for");
+    let mut cmd = huanjie();
+    cmd.args(["count", "-"]);
+    let out = with_stdin(cmd, &serde_json::to_vec(&v).unwrap());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("ballots[7].marks.member.m9"), "{stderr}");
+    assert!(stderr.contains("unknown candidate"), "{stderr}");
+}
+
+#[test]
+fn a_missing_file_is_an_error() {
+    let out = huanjie()
+        .args(["count", "/nonexistent/case.json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot open"));
+}
