@@ -22,9 +22,13 @@ fn field_of(edit: impl FnOnce(&mut Value)) -> (String, String) {
     (err.field, err.message)
 }
 
+/// An edit to the example, the field the error must name, and words the
+/// message must contain.
+type BadCase = (Box<dyn FnOnce(&mut Value)>, &'static str, &'static str);
+
 #[test]
 fn each_kind_of_bad_input_names_its_field() {
-    let cases: Vec<(Box<dyn FnOnce(&mut Value)>, &str, &str)> = vec![
+    let cases: Vec<BadCase> = vec![
         (
             Box::new(|v| v["format"] = json!("huanjie.case/9")),
             "format",
