@@ -8,9 +8,18 @@
 //! The store never reads the clock: callers pass `now`, so expiry logic is
 //! testable and deterministic.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
+mod common;
+pub mod postgres;
+pub mod sqlite;
+
+pub use postgres::PostgresStore;
+pub use sqlite::SqliteStore;
 
 /// What kind of body an election fills (GLOSSARY.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -249,4 +258,87 @@ pub trait Store: Send + Sync + 'static {
     async fn list_station_tokens(&self, election_id: Uuid) -> StoreResult<Vec<StationToken>>;
     /// `NotFound` when no such token.
     async fn revoke_station_token(&self, id: Uuid, now: DateTime<Utc>) -> StoreResult<()>;
+}
+
+/// Which adapter a database URL selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Postgres,
+    SqliteUrl,
+    SqlitePath,
+}
+
+fn target(url: &str) -> StoreResult<Target> {
+    let lower = url.to_ascii_lowercase();
+    if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
+        Ok(Target::Postgres)
+    } else if lower.starts_with("sqlite:") {
+        Ok(Target::SqliteUrl)
+    } else if url.trim().is_empty() {
+        Err(StoreError::Database(sqlx::Error::Configuration(
+            "empty database URL".into(),
+        )))
+    } else if url.contains("://") {
+        // Some other scheme (mysql://, http://): refuse it rather than
+        // creating a file with a URL for a name.
+        Err(StoreError::Database(sqlx::Error::Configuration(
+            format!("unsupported database URL {url:?}: use postgres://, sqlite: or a file path")
+                .into(),
+        )))
+    } else {
+        Ok(Target::SqlitePath)
+    }
+}
+
+/// Opens the store named by `url` (the value of `HUANJIE_DATABASE_URL`):
+/// `postgres://…` or `postgresql://…` selects [`PostgresStore`]; an
+/// `sqlite:` URL or a plain file path selects [`SqliteStore`] (the file and
+/// its directories are created if missing). Migrations run before this
+/// returns.
+pub async fn connect(url: &str) -> StoreResult<Arc<dyn Store>> {
+    Ok(match target(url)? {
+        Target::Postgres => Arc::new(PostgresStore::connect(url).await?),
+        Target::SqliteUrl => Arc::new(SqliteStore::connect_url(url).await?),
+        Target::SqlitePath => Arc::new(SqliteStore::open(url).await?),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_select_the_adapter() {
+        assert_eq!(target("postgres://u@h/db").unwrap(), Target::Postgres);
+        assert_eq!(target("postgresql://u@h:5/db").unwrap(), Target::Postgres);
+        assert_eq!(target("PostgreSQL://u@h/db").unwrap(), Target::Postgres);
+        assert_eq!(target("sqlite:data/h.db").unwrap(), Target::SqliteUrl);
+        assert_eq!(target("sqlite::memory:").unwrap(), Target::SqliteUrl);
+        assert_eq!(target("sqlite:///var/h.db").unwrap(), Target::SqliteUrl);
+        assert_eq!(target("data/huanjie.db").unwrap(), Target::SqlitePath);
+        assert_eq!(target("/var/lib/huanjie.db").unwrap(), Target::SqlitePath);
+        assert!(matches!(
+            target("mysql://h/db"),
+            Err(StoreError::Database(_))
+        ));
+        assert!(matches!(target(""), Err(StoreError::Database(_))));
+        assert!(matches!(target("  "), Err(StoreError::Database(_))));
+    }
+
+    #[test]
+    fn stable_names_round_trip() {
+        for kind in [
+            BodyKind::ResidentsCommittee,
+            BodyKind::SupervisoryCommittee,
+            BodyKind::HomeownersCommittee,
+            BodyKind::SupervisoryBoard,
+        ] {
+            assert_eq!(BodyKind::parse(kind.as_str()), Some(kind));
+        }
+        for role in [Role::Committee, Role::Clerk, Role::Observer] {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(Role::parse("Committee"), None);
+        assert_eq!(BodyKind::parse(""), None);
+    }
 }

@@ -1,0 +1,435 @@
+//! The PostgreSQL adapter: for a city-wide server shared by many
+//! committees. Native types throughout (uuid, timestamptz, date, bytea);
+//! see `migrations/postgres/0001_init.sql`.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
+use sqlx::Row;
+use uuid::Uuid;
+
+use crate::common::{self, micros, write_error};
+use crate::{
+    Election, NewElection, NewUser, Session, StationToken, Store, StoreError, StoreResult, User,
+};
+
+static MIGRATOR: Migrator = sqlx::migrate!("../../migrations/postgres");
+
+const MAX_CONNECTIONS: u32 = 10;
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// [`Store`] on a PostgreSQL database.
+#[derive(Debug, Clone)]
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+impl PostgresStore {
+    /// Connects to `url` (`postgres://…` or `postgresql://…`) and brings the
+    /// schema up to date (sqlx serialises concurrent migrators with an
+    /// advisory lock).
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        let pool = PgPoolOptions::new()
+            .max_connections(MAX_CONNECTIONS)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .connect(url)
+            .await?;
+        MIGRATOR.run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    /// The connection pool, for adapter-specific checks and tooling.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Closes every connection; the store is unusable afterwards.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+const ELECTION_SELECT: &str = "SELECT e.id, e.body_kind, e.title, e.profile, e.election_day, \
+     e.created_at, s.position, s.seats \
+     FROM elections e LEFT JOIN election_seats s ON s.election_id = e.id";
+
+const ELECTION_ORDER: &str = " ORDER BY e.created_at DESC, e.seq DESC, s.ordinal ASC";
+
+/// Folds the joined election/seat rows (grouped by election, seats in
+/// ballot order) into elections.
+fn elections_from_rows(rows: Vec<PgRow>) -> StoreResult<Vec<Election>> {
+    let mut out: Vec<Election> = Vec::new();
+    for row in rows {
+        let id: Uuid = row.try_get("id")?;
+        let seat = match row.try_get::<Option<String>, _>("position")? {
+            Some(position) => {
+                let n: i64 = row.try_get("seats")?;
+                Some(common::seats(position, n)?)
+            }
+            None => None,
+        };
+        if out.last().map(|e| e.id) != Some(id) {
+            let kind: String = row.try_get("body_kind")?;
+            let day: NaiveDate = row.try_get("election_day")?;
+            out.push(Election {
+                id,
+                body_kind: common::body_kind(&kind)?,
+                title: row.try_get("title")?,
+                profile: row.try_get("profile")?,
+                election_day: day,
+                seats: Vec::new(),
+                created_at: row.try_get("created_at")?,
+            });
+        }
+        if let (Some(election), Some(seat)) = (out.last_mut(), seat) {
+            election.seats.push(seat);
+        }
+    }
+    Ok(out)
+}
+
+const USER_COLUMNS: &str = "id, username, role, password_hash, created_at";
+
+fn user_from_row(row: &PgRow, prefix: &str) -> StoreResult<User> {
+    let role: String = row.try_get(format!("{prefix}role").as_str())?;
+    Ok(User {
+        id: row.try_get(format!("{prefix}id").as_str())?,
+        username: row.try_get(format!("{prefix}username").as_str())?,
+        role: common::role(&role)?,
+        password_hash: row.try_get(format!("{prefix}password_hash").as_str())?,
+        created_at: row.try_get(format!("{prefix}created_at").as_str())?,
+    })
+}
+
+const TOKEN_COLUMNS: &str =
+    "id, election_id, station, token_hash, created_at, expires_at, revoked_at";
+
+fn token_from_row(row: &PgRow) -> StoreResult<StationToken> {
+    Ok(StationToken {
+        id: row.try_get("id")?,
+        election_id: row.try_get("election_id")?,
+        station: row.try_get("station")?,
+        token_hash: common::hash32(row.try_get("token_hash")?, "station token hash")?,
+        created_at: row.try_get("created_at")?,
+        expires_at: row.try_get("expires_at")?,
+        revoked_at: row.try_get("revoked_at")?,
+    })
+}
+
+#[async_trait]
+impl Store for PostgresStore {
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+
+    async fn create_election(
+        &self,
+        new: &NewElection,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Election> {
+        let id = Uuid::new_v4();
+        let created_at = micros(now);
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO elections (id, body_kind, title, profile, election_day, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(new.body_kind.as_str())
+        .bind(&new.title)
+        .bind(&new.profile)
+        .bind(new.election_day)
+        .bind(created_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| write_error(e, "election"))?;
+        for (ordinal, seat) in (0_i32..).zip(&new.seats) {
+            sqlx::query(
+                "INSERT INTO election_seats (election_id, ordinal, position, seats) \
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(id)
+            .bind(ordinal)
+            .bind(&seat.position)
+            .bind(i64::from(seat.seats))
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| write_error(e, &format!("seats for position {:?}", seat.position)))?;
+        }
+        tx.commit().await?;
+        Ok(Election {
+            id,
+            body_kind: new.body_kind,
+            title: new.title.clone(),
+            profile: new.profile.clone(),
+            election_day: new.election_day,
+            seats: new.seats.clone(),
+            created_at,
+        })
+    }
+
+    async fn get_election(&self, id: Uuid) -> StoreResult<Option<Election>> {
+        let sql = format!("{ELECTION_SELECT} WHERE e.id = $1{ELECTION_ORDER}");
+        let rows = sqlx::query(&sql).bind(id).fetch_all(&self.pool).await?;
+        Ok(elections_from_rows(rows)?.into_iter().next())
+    }
+
+    async fn list_elections(&self) -> StoreResult<Vec<Election>> {
+        let sql = format!("{ELECTION_SELECT}{ELECTION_ORDER}");
+        let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
+        elections_from_rows(rows)
+    }
+
+    async fn count_users(&self) -> StoreResult<u64> {
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
+            .fetch_one(&self.pool)
+            .await?;
+        common::count(n)
+    }
+
+    async fn create_user(&self, new: &NewUser, now: DateTime<Utc>) -> StoreResult<User> {
+        insert_user(&self.pool, new, now).await
+    }
+
+    async fn find_user_by_name(&self, username: &str) -> StoreResult<Option<User>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE username = $1");
+        let row = sqlx::query(&sql)
+            .bind(username)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| user_from_row(&r, "")).transpose()
+    }
+
+    async fn get_user(&self, id: Uuid) -> StoreResult<Option<User>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| user_from_row(&r, "")).transpose()
+    }
+
+    async fn put_setup_code(&self, code_hash: [u8; 32], now: DateTime<Utc>) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO setup_code (singleton, code_hash, created_at) VALUES (true, $1, $2) \
+             ON CONFLICT (singleton) DO UPDATE \
+             SET code_hash = excluded.code_hash, created_at = excluded.created_at",
+        )
+        .bind(code_hash.as_slice())
+        .bind(micros(now))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn claim_setup(
+        &self,
+        code_hash: [u8; 32],
+        first: &NewUser,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<User>> {
+        let mut tx = self.pool.begin().await?;
+        // Deleting the code row locks it: a concurrent claim blocks here
+        // until this transaction ends, then finds the row gone (commit) or
+        // gets its turn (rollback). At most one claim can succeed.
+        let consumed =
+            sqlx::query("DELETE FROM setup_code WHERE code_hash = $1 RETURNING singleton")
+                .bind(code_hash.as_slice())
+                .fetch_optional(&mut *tx)
+                .await?;
+        if consumed.is_none() {
+            tx.rollback().await?;
+            return Ok(None);
+        }
+        // Keep anyone from adding a user between the check and our insert.
+        // SHARE ROW EXCLUSIVE conflicts with the ROW EXCLUSIVE lock that
+        // INSERT takes, and with itself; readers are not blocked.
+        sqlx::query("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE")
+            .execute(&mut *tx)
+            .await?;
+        let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
+            .fetch_one(&mut *tx)
+            .await?;
+        if users != 0 {
+            tx.rollback().await?;
+            return Ok(None);
+        }
+        let user = insert_user(&mut *tx, first, now).await?;
+        tx.commit().await?;
+        Ok(Some(user))
+    }
+
+    async fn create_session(
+        &self,
+        user_id: Uuid,
+        token_hash: [u8; 32],
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> StoreResult<Session> {
+        let session = Session {
+            id: Uuid::new_v4(),
+            user_id,
+            token_hash,
+            created_at: micros(now),
+            expires_at: micros(expires_at),
+        };
+        sqlx::query(
+            "INSERT INTO sessions (id, user_id, token_hash, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(session.id)
+        .bind(user_id)
+        .bind(token_hash.as_slice())
+        .bind(session.created_at)
+        .bind(session.expires_at)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| write_error(e, &format!("session for user {user_id}")))?;
+        Ok(session)
+    }
+
+    async fn find_session(
+        &self,
+        token_hash: [u8; 32],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<(Session, User)>> {
+        let row = sqlx::query(
+            "SELECT s.id, s.user_id, s.token_hash, s.created_at, s.expires_at, \
+                    u.id AS u_id, u.username AS u_username, u.role AS u_role, \
+                    u.password_hash AS u_password_hash, u.created_at AS u_created_at \
+             FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.token_hash = $1 AND s.expires_at > $2",
+        )
+        .bind(token_hash.as_slice())
+        .bind(micros(now))
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let session = Session {
+            id: row.try_get("id")?,
+            user_id: row.try_get("user_id")?,
+            token_hash: common::hash32(row.try_get("token_hash")?, "session token hash")?,
+            created_at: row.try_get("created_at")?,
+            expires_at: row.try_get("expires_at")?,
+        };
+        let user = user_from_row(&row, "u_")?;
+        Ok(Some((session, user)))
+    }
+
+    async fn delete_session(&self, token_hash: [u8; 32]) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash.as_slice())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn create_station_token(
+        &self,
+        election_id: Uuid,
+        station: &str,
+        token_hash: [u8; 32],
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> StoreResult<StationToken> {
+        let token = StationToken {
+            id: Uuid::new_v4(),
+            election_id,
+            station: station.to_owned(),
+            token_hash,
+            created_at: micros(now),
+            expires_at: micros(expires_at),
+            revoked_at: None,
+        };
+        sqlx::query(
+            "INSERT INTO station_tokens \
+             (id, election_id, station, token_hash, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(token.id)
+        .bind(election_id)
+        .bind(station)
+        .bind(token_hash.as_slice())
+        .bind(token.created_at)
+        .bind(token.expires_at)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| write_error(e, &format!("station token for election {election_id}")))?;
+        Ok(token)
+    }
+
+    async fn find_station_token(
+        &self,
+        token_hash: [u8; 32],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<StationToken>> {
+        let sql = format!(
+            "SELECT {TOKEN_COLUMNS} FROM station_tokens \
+             WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2"
+        );
+        let row = sqlx::query(&sql)
+            .bind(token_hash.as_slice())
+            .bind(micros(now))
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| token_from_row(&r)).transpose()
+    }
+
+    async fn list_station_tokens(&self, election_id: Uuid) -> StoreResult<Vec<StationToken>> {
+        let sql = format!(
+            "SELECT {TOKEN_COLUMNS} FROM station_tokens WHERE election_id = $1 \
+             ORDER BY created_at DESC, seq DESC"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(election_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(token_from_row).collect()
+    }
+
+    async fn revoke_station_token(&self, id: Uuid, now: DateTime<Utc>) -> StoreResult<()> {
+        // Revoking twice keeps the first revocation time.
+        let done = sqlx::query(
+            "UPDATE station_tokens SET revoked_at = coalesce(revoked_at, $1) WHERE id = $2",
+        )
+        .bind(micros(now))
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("station token {id}")));
+        }
+        Ok(())
+    }
+}
+
+async fn insert_user<'e, E>(executor: E, new: &NewUser, now: DateTime<Utc>) -> StoreResult<User>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Postgres>,
+{
+    let user = User {
+        id: Uuid::new_v4(),
+        username: new.username.clone(),
+        role: new.role,
+        password_hash: new.password_hash.clone(),
+        created_at: micros(now),
+    };
+    sqlx::query(
+        "INSERT INTO users (id, username, role, password_hash, created_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(user.id)
+    .bind(&user.username)
+    .bind(user.role.as_str())
+    .bind(&user.password_hash)
+    .bind(user.created_at)
+    .execute(executor)
+    .await
+    .map_err(|e| write_error(e, &format!("user {:?}", new.username)))?;
+    Ok(user)
+}

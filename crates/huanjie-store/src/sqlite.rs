@@ -1,0 +1,601 @@
+//! The SQLite adapter: the embedded default.
+//!
+//! One database file, created on first open together with its parent
+//! directories. Every connection runs with `journal_mode=WAL`,
+//! `synchronous=FULL` (a committed ballot count survives a power cut),
+//! `foreign_keys=ON` and a busy timeout. Writes that span several
+//! statements take the write lock up front (`BEGIN IMMEDIATE`), so two
+//! writers queue on the busy timeout instead of failing half-way.
+//!
+//! Storage conventions are in `migrations/sqlite/0001_init.sql`: UUIDs as
+//! hyphenated text, instants as fixed-width RFC 3339 text in UTC with six
+//! fractional digits, dates as ISO 8601 text, hashes as 32-byte blobs.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::migrate::Migrator;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use sqlx::Row;
+use uuid::Uuid;
+
+use crate::common::{self, micros, write_error};
+use crate::{
+    Election, NewElection, NewUser, Session, StationToken, Store, StoreError, StoreResult, User,
+};
+
+static MIGRATOR: Migrator = sqlx::migrate!("../../migrations/sqlite");
+
+/// How long a connection waits for another writer's lock before failing.
+pub const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Connections in the pool of a file database. WAL lets readers run beside
+/// the single writer; more than a handful buys nothing on SQLite.
+const MAX_CONNECTIONS: u32 = 4;
+
+/// Instants are stored in this fixed-width form (see the migration).
+const TIMESTAMP_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.6fZ";
+
+/// [`Store`] on an SQLite database.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens the database file at `path`, creating it and its parent
+    /// directories if missing, and brings its schema up to date.
+    pub async fn open(path: impl AsRef<Path>) -> StoreResult<Self> {
+        let path = path.as_ref();
+        create_parent_dirs(path)?;
+        Self::open_file(SqliteConnectOptions::new().filename(path)).await
+    }
+
+    /// Opens an `sqlite:` URL (`sqlite:data/huanjie.db`,
+    /// `sqlite:///var/lib/huanjie/huanjie.db`, `sqlite::memory:`). Query
+    /// parameters are honoured as sqlx reads them, but a file database always
+    /// gets this adapter's durability settings (WAL, `synchronous=FULL`,
+    /// foreign keys, busy timeout) and is created if missing.
+    pub async fn connect_url(url: &str) -> StoreResult<Self> {
+        let options = SqliteConnectOptions::from_str(url)?;
+        if is_memory_url(url) {
+            return Self::open_memory(options).await;
+        }
+        create_parent_dirs(options.get_filename())?;
+        Self::open_file(options).await
+    }
+
+    /// A private in-memory database (for tests and demos): it lives as long
+    /// as this store and is served by a single connection.
+    pub async fn open_in_memory() -> StoreResult<Self> {
+        Self::open_memory(SqliteConnectOptions::from_str("sqlite::memory:")?).await
+    }
+
+    /// The connection pool, for adapter-specific checks and tooling.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// Closes every connection (checkpointing the WAL); the store is unusable
+    /// afterwards.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    async fn open_file(options: SqliteConnectOptions) -> StoreResult<Self> {
+        let options = options
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(SQLITE_BUSY_TIMEOUT);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(MAX_CONNECTIONS)
+            .connect_with(options)
+            .await?;
+        Self::migrated(pool).await
+    }
+
+    async fn open_memory(options: SqliteConnectOptions) -> StoreResult<Self> {
+        // An in-memory database disappears with its last connection, and
+        // each extra connection would fight over shared-cache table locks:
+        // keep exactly one, forever.
+        let options = options
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(SQLITE_BUSY_TIMEOUT);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_with(options)
+            .await?;
+        Self::migrated(pool).await
+    }
+
+    async fn migrated(pool: SqlitePool) -> StoreResult<Self> {
+        MIGRATOR.run(&pool).await?;
+        Ok(Self { pool })
+    }
+}
+
+fn create_parent_dirs(path: &Path) -> StoreResult<()> {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => {
+            std::fs::create_dir_all(parent).map_err(|e| StoreError::Database(sqlx::Error::Io(e)))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Whether an `sqlite:` URL names an in-memory database (read the same way
+/// sqlx's own parser reads it).
+fn is_memory_url(url: &str) -> bool {
+    let rest = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
+    let (database, params) = rest.split_once('?').unwrap_or((rest, ""));
+    database == ":memory:" || params.split('&').any(|p| p == "mode=memory")
+}
+
+fn ts(t: DateTime<Utc>) -> String {
+    t.format(TIMESTAMP_FORMAT).to_string()
+}
+
+fn parse_ts(s: &str, what: &str) -> StoreResult<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| StoreError::Corrupt(format!("{what}: bad timestamp {s:?}: {e}")))
+}
+
+fn parse_uuid(s: &str, what: &str) -> StoreResult<Uuid> {
+    Uuid::parse_str(s).map_err(|e| StoreError::Corrupt(format!("{what}: bad id {s:?}: {e}")))
+}
+
+fn parse_date(s: &str) -> StoreResult<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|e| StoreError::Corrupt(format!("election day: bad date {s:?}: {e}")))
+}
+
+fn get_ts(row: &SqliteRow, col: &str) -> StoreResult<DateTime<Utc>> {
+    let s: String = row.try_get(col)?;
+    parse_ts(&s, col)
+}
+
+fn get_uuid(row: &SqliteRow, col: &str) -> StoreResult<Uuid> {
+    let s: String = row.try_get(col)?;
+    parse_uuid(&s, col)
+}
+
+const ELECTION_SELECT: &str = "SELECT e.id, e.body_kind, e.title, e.profile, e.election_day, \
+     e.created_at, s.position, s.seats \
+     FROM elections e LEFT JOIN election_seats s ON s.election_id = e.id";
+
+const ELECTION_ORDER: &str = " ORDER BY e.created_at DESC, e.rowid DESC, s.ordinal ASC";
+
+/// Folds the joined election/seat rows (grouped by election, seats in
+/// ballot order) into elections.
+fn elections_from_rows(rows: Vec<SqliteRow>) -> StoreResult<Vec<Election>> {
+    let mut out: Vec<Election> = Vec::new();
+    for row in rows {
+        let id = get_uuid(&row, "id")?;
+        let seat = match row.try_get::<Option<String>, _>("position")? {
+            Some(position) => {
+                let n: i64 = row.try_get("seats")?;
+                Some(common::seats(position, n)?)
+            }
+            None => None,
+        };
+        if out.last().map(|e| e.id) != Some(id) {
+            let kind: String = row.try_get("body_kind")?;
+            let day: String = row.try_get("election_day")?;
+            out.push(Election {
+                id,
+                body_kind: common::body_kind(&kind)?,
+                title: row.try_get("title")?,
+                profile: row.try_get("profile")?,
+                election_day: parse_date(&day)?,
+                seats: Vec::new(),
+                created_at: get_ts(&row, "created_at")?,
+            });
+        }
+        if let (Some(election), Some(seat)) = (out.last_mut(), seat) {
+            election.seats.push(seat);
+        }
+    }
+    Ok(out)
+}
+
+const USER_COLUMNS: &str = "id, username, role, password_hash, created_at";
+
+fn user_from_row(row: &SqliteRow, prefix: &str) -> StoreResult<User> {
+    let role: String = row.try_get(format!("{prefix}role").as_str())?;
+    Ok(User {
+        id: get_uuid(row, &format!("{prefix}id"))?,
+        username: row.try_get(format!("{prefix}username").as_str())?,
+        role: common::role(&role)?,
+        password_hash: row.try_get(format!("{prefix}password_hash").as_str())?,
+        created_at: get_ts(row, &format!("{prefix}created_at"))?,
+    })
+}
+
+const TOKEN_COLUMNS: &str =
+    "id, election_id, station, token_hash, created_at, expires_at, revoked_at";
+
+fn token_from_row(row: &SqliteRow) -> StoreResult<StationToken> {
+    let revoked_at: Option<String> = row.try_get("revoked_at")?;
+    Ok(StationToken {
+        id: get_uuid(row, "id")?,
+        election_id: get_uuid(row, "election_id")?,
+        station: row.try_get("station")?,
+        token_hash: common::hash32(row.try_get("token_hash")?, "station token hash")?,
+        created_at: get_ts(row, "created_at")?,
+        expires_at: get_ts(row, "expires_at")?,
+        revoked_at: revoked_at.map(|s| parse_ts(&s, "revoked_at")).transpose()?,
+    })
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+
+    async fn create_election(
+        &self,
+        new: &NewElection,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Election> {
+        let id = Uuid::new_v4();
+        let created_at = micros(now);
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        sqlx::query(
+            "INSERT INTO elections (id, body_kind, title, profile, election_day, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id.to_string())
+        .bind(new.body_kind.as_str())
+        .bind(&new.title)
+        .bind(&new.profile)
+        .bind(new.election_day.format("%Y-%m-%d").to_string())
+        .bind(ts(created_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| write_error(e, "election"))?;
+        for (ordinal, seat) in (0_i64..).zip(&new.seats) {
+            sqlx::query(
+                "INSERT INTO election_seats (election_id, ordinal, position, seats) \
+                 VALUES (?, ?, ?, ?)",
+            )
+            .bind(id.to_string())
+            .bind(ordinal)
+            .bind(&seat.position)
+            .bind(i64::from(seat.seats))
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| write_error(e, &format!("seats for position {:?}", seat.position)))?;
+        }
+        tx.commit().await?;
+        Ok(Election {
+            id,
+            body_kind: new.body_kind,
+            title: new.title.clone(),
+            profile: new.profile.clone(),
+            election_day: new.election_day,
+            seats: new.seats.clone(),
+            created_at,
+        })
+    }
+
+    async fn get_election(&self, id: Uuid) -> StoreResult<Option<Election>> {
+        let sql = format!("{ELECTION_SELECT} WHERE e.id = ?{ELECTION_ORDER}");
+        let rows = sqlx::query(&sql)
+            .bind(id.to_string())
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(elections_from_rows(rows)?.into_iter().next())
+    }
+
+    async fn list_elections(&self) -> StoreResult<Vec<Election>> {
+        let sql = format!("{ELECTION_SELECT}{ELECTION_ORDER}");
+        let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
+        elections_from_rows(rows)
+    }
+
+    async fn count_users(&self) -> StoreResult<u64> {
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
+            .fetch_one(&self.pool)
+            .await?;
+        common::count(n)
+    }
+
+    async fn create_user(&self, new: &NewUser, now: DateTime<Utc>) -> StoreResult<User> {
+        insert_user(&self.pool, new, now).await
+    }
+
+    async fn find_user_by_name(&self, username: &str) -> StoreResult<Option<User>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE username = ?");
+        let row = sqlx::query(&sql)
+            .bind(username)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| user_from_row(&r, "")).transpose()
+    }
+
+    async fn get_user(&self, id: Uuid) -> StoreResult<Option<User>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?");
+        let row = sqlx::query(&sql)
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| user_from_row(&r, "")).transpose()
+    }
+
+    async fn put_setup_code(&self, code_hash: [u8; 32], now: DateTime<Utc>) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO setup_code (singleton, code_hash, created_at) VALUES (1, ?, ?) \
+             ON CONFLICT (singleton) DO UPDATE \
+             SET code_hash = excluded.code_hash, created_at = excluded.created_at",
+        )
+        .bind(code_hash.as_slice())
+        .bind(ts(micros(now)))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn claim_setup(
+        &self,
+        code_hash: [u8; 32],
+        first: &NewUser,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<User>> {
+        // BEGIN IMMEDIATE holds the database's single write lock from the
+        // start, so the checks below and the writes are one atomic step.
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let consumed =
+            sqlx::query("DELETE FROM setup_code WHERE code_hash = ? RETURNING singleton")
+                .bind(code_hash.as_slice())
+                .fetch_optional(&mut *tx)
+                .await?;
+        if consumed.is_none() {
+            tx.rollback().await?;
+            return Ok(None);
+        }
+        let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
+            .fetch_one(&mut *tx)
+            .await?;
+        if users != 0 {
+            tx.rollback().await?;
+            return Ok(None);
+        }
+        let user = insert_user(&mut *tx, first, now).await?;
+        tx.commit().await?;
+        Ok(Some(user))
+    }
+
+    async fn create_session(
+        &self,
+        user_id: Uuid,
+        token_hash: [u8; 32],
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> StoreResult<Session> {
+        let session = Session {
+            id: Uuid::new_v4(),
+            user_id,
+            token_hash,
+            created_at: micros(now),
+            expires_at: micros(expires_at),
+        };
+        sqlx::query(
+            "INSERT INTO sessions (id, user_id, token_hash, created_at, expires_at) \
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(session.id.to_string())
+        .bind(user_id.to_string())
+        .bind(token_hash.as_slice())
+        .bind(ts(session.created_at))
+        .bind(ts(session.expires_at))
+        .execute(&self.pool)
+        .await
+        .map_err(|e| write_error(e, &format!("session for user {user_id}")))?;
+        Ok(session)
+    }
+
+    async fn find_session(
+        &self,
+        token_hash: [u8; 32],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<(Session, User)>> {
+        let row = sqlx::query(
+            "SELECT s.id, s.user_id, s.token_hash, s.created_at, s.expires_at, \
+                    u.id AS u_id, u.username AS u_username, u.role AS u_role, \
+                    u.password_hash AS u_password_hash, u.created_at AS u_created_at \
+             FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.token_hash = ? AND s.expires_at > ?",
+        )
+        .bind(token_hash.as_slice())
+        .bind(ts(micros(now)))
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let session = Session {
+            id: get_uuid(&row, "id")?,
+            user_id: get_uuid(&row, "user_id")?,
+            token_hash: common::hash32(row.try_get("token_hash")?, "session token hash")?,
+            created_at: get_ts(&row, "created_at")?,
+            expires_at: get_ts(&row, "expires_at")?,
+        };
+        let user = user_from_row(&row, "u_")?;
+        Ok(Some((session, user)))
+    }
+
+    async fn delete_session(&self, token_hash: [u8; 32]) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+            .bind(token_hash.as_slice())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn create_station_token(
+        &self,
+        election_id: Uuid,
+        station: &str,
+        token_hash: [u8; 32],
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> StoreResult<StationToken> {
+        let token = StationToken {
+            id: Uuid::new_v4(),
+            election_id,
+            station: station.to_owned(),
+            token_hash,
+            created_at: micros(now),
+            expires_at: micros(expires_at),
+            revoked_at: None,
+        };
+        sqlx::query(
+            "INSERT INTO station_tokens \
+             (id, election_id, station, token_hash, created_at, expires_at) \
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(token.id.to_string())
+        .bind(election_id.to_string())
+        .bind(station)
+        .bind(token_hash.as_slice())
+        .bind(ts(token.created_at))
+        .bind(ts(token.expires_at))
+        .execute(&self.pool)
+        .await
+        .map_err(|e| write_error(e, &format!("station token for election {election_id}")))?;
+        Ok(token)
+    }
+
+    async fn find_station_token(
+        &self,
+        token_hash: [u8; 32],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<StationToken>> {
+        let sql = format!(
+            "SELECT {TOKEN_COLUMNS} FROM station_tokens \
+             WHERE token_hash = ? AND revoked_at IS NULL AND expires_at > ?"
+        );
+        let row = sqlx::query(&sql)
+            .bind(token_hash.as_slice())
+            .bind(ts(micros(now)))
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| token_from_row(&r)).transpose()
+    }
+
+    async fn list_station_tokens(&self, election_id: Uuid) -> StoreResult<Vec<StationToken>> {
+        let sql = format!(
+            "SELECT {TOKEN_COLUMNS} FROM station_tokens WHERE election_id = ? \
+             ORDER BY created_at DESC, rowid DESC"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(election_id.to_string())
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(token_from_row).collect()
+    }
+
+    async fn revoke_station_token(&self, id: Uuid, now: DateTime<Utc>) -> StoreResult<()> {
+        // Revoking twice keeps the first revocation time.
+        let done = sqlx::query(
+            "UPDATE station_tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?",
+        )
+        .bind(ts(micros(now)))
+        .bind(id.to_string())
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("station token {id}")));
+        }
+        Ok(())
+    }
+}
+
+async fn insert_user<'e, E>(executor: E, new: &NewUser, now: DateTime<Utc>) -> StoreResult<User>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Sqlite>,
+{
+    let user = User {
+        id: Uuid::new_v4(),
+        username: new.username.clone(),
+        role: new.role,
+        password_hash: new.password_hash.clone(),
+        created_at: micros(now),
+    };
+    sqlx::query(
+        "INSERT INTO users (id, username, role, password_hash, created_at) \
+         VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(user.id.to_string())
+    .bind(&user.username)
+    .bind(user.role.as_str())
+    .bind(&user.password_hash)
+    .bind(ts(user.created_at))
+    .execute(executor)
+    .await
+    .map_err(|e| write_error(e, &format!("user {:?}", new.username)))?;
+    Ok(user)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn memory_urls_are_recognised() {
+        assert!(is_memory_url("sqlite::memory:"));
+        assert!(is_memory_url("sqlite://:memory:"));
+        assert!(is_memory_url("sqlite://?mode=memory"));
+        assert!(is_memory_url("sqlite:x?cache=shared&mode=memory"));
+        assert!(!is_memory_url("sqlite:data/huanjie.db"));
+        assert!(!is_memory_url(
+            "sqlite:///var/lib/huanjie/huanjie.db?mode=rwc"
+        ));
+    }
+
+    #[test]
+    fn timestamps_are_fixed_width_and_round_trip() {
+        let t = Utc.with_ymd_and_hms(2026, 5, 1, 8, 0, 0).single().unwrap();
+        assert_eq!(ts(t), "2026-05-01T08:00:00.000000Z");
+        let t = micros(t + chrono::Duration::nanoseconds(1_234_567));
+        assert_eq!(ts(t), "2026-05-01T08:00:00.001234Z");
+        assert_eq!(parse_ts(&ts(t), "x").unwrap(), t);
+        assert!(matches!(
+            parse_ts("yesterday", "x"),
+            Err(StoreError::Corrupt(_))
+        ));
+    }
+
+    #[test]
+    fn bad_ids_and_dates_are_corrupt() {
+        assert!(matches!(
+            parse_uuid("nope", "id"),
+            Err(StoreError::Corrupt(_))
+        ));
+        assert!(matches!(
+            parse_date("2026-02-30"),
+            Err(StoreError::Corrupt(_))
+        ));
+        assert_eq!(
+            parse_date("2026-02-28").unwrap(),
+            NaiveDate::from_ymd_opt(2026, 2, 28).unwrap()
+        );
+    }
+}
