@@ -3,3 +3,5 @@
 //!
 //! Each module below is one piece of infrastructure; add a `pub mod` line
 //! per module.
+
+pub mod postgres;
