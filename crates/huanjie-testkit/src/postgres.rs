@@ -13,7 +13,9 @@
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use sqlx::{Connection, Executor, PgConnection};
 
@@ -69,16 +71,82 @@ fn run_ensure_script() -> Result<String, String> {
     Ok(url.to_owned())
 }
 
+/// Test databases are named `huanjie_test_<unix seconds>_<random>`.
+const DB_PREFIX: &str = "huanjie_test_";
+
+/// Test databases older than this are dropped (once per process, and only
+/// if nobody is connected to them): each one costs ~8 MB of disk.
+const STALE_AFTER_SECS: u64 = 60 * 60;
+
+static SWEPT: AtomicBool = AtomicBool::new(false);
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// When a test database was created, from its name; `None` for any name
+/// this module did not make.
+fn created_at_secs(name: &str) -> Option<u64> {
+    let rest = name.strip_prefix(DB_PREFIX)?;
+    let (secs, random) = rest.split_once('_')?;
+    let ours = !random.is_empty()
+        && random
+            .chars()
+            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase());
+    if ours {
+        secs.parse().ok()
+    } else {
+        None
+    }
+}
+
+/// Best effort: drops this module's databases older than
+/// [`STALE_AFTER_SECS`]. A plain DROP DATABASE refuses a database that
+/// still has connections, so a long test elsewhere is never pulled from
+/// under its feet; such failures are ignored.
+async fn sweep_stale_databases(conn: &mut PgConnection) {
+    if SWEPT.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    let names: Vec<String> = sqlx::query_scalar(
+        "SELECT datname FROM pg_database WHERE datname LIKE 'huanjie\\_test\\_%'",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .unwrap_or_default();
+    let now = unix_now();
+    for name in names {
+        match created_at_secs(&name) {
+            Some(created) if now.saturating_sub(created) > STALE_AFTER_SECS => {
+                let _ = conn
+                    .execute(format!("DROP DATABASE IF EXISTS \"{name}\"").as_str())
+                    .await;
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Creates a brand-new, empty database with a random name on the test
 /// server and returns its URL. Panics if PostgreSQL cannot be had.
 ///
-/// The databases are not dropped afterwards: the server is a throwaway.
+/// Databases are not dropped when a test ends (there is no async drop);
+/// instead the first call in each process drops the ones left over from
+/// runs more than an hour old.
 pub async fn fresh_database() -> String {
     let admin = admin_url();
-    let name = format!("huanjie_test_{}", uuid::Uuid::new_v4().simple());
+    let name = format!(
+        "{DB_PREFIX}{}_{}",
+        unix_now(),
+        uuid::Uuid::new_v4().simple()
+    );
     let mut conn = PgConnection::connect(&admin)
         .await
         .unwrap_or_else(|e| panic!("cannot connect to the test PostgreSQL at {admin}: {e}"));
+    sweep_stale_databases(&mut conn).await;
     // template0 never has connections, so concurrent CREATE DATABASEs from
     // parallel tests cannot trip over each other.
     conn.execute(format!("CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'").as_str())
@@ -136,6 +204,21 @@ mod tests {
             with_database("postgres://u@h:1?application_name=x", "t4"),
             "postgres://u@h:1/t4?application_name=x"
         );
+    }
+
+    #[test]
+    fn only_our_timestamped_names_have_an_age() {
+        assert_eq!(
+            created_at_secs("huanjie_test_1700000000_0123456789abcdef0123456789abcdef"),
+            Some(1_700_000_000)
+        );
+        assert_eq!(created_at_secs("huanjie_test_0123456789abcdef"), None);
+        assert_eq!(created_at_secs("huanjie_test_x_0123abcd"), None);
+        assert_eq!(created_at_secs("huanjie_test_1700000000_"), None);
+        assert_eq!(created_at_secs("huanjie_test_1700000000_ABC"), None);
+        assert_eq!(created_at_secs("huanjie_test_1700000000_a\"b"), None);
+        assert_eq!(created_at_secs("postgres"), None);
+        assert_eq!(created_at_secs("huanjie_1700000000_abc"), None);
     }
 
     #[test]
