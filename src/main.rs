@@ -21,11 +21,14 @@ struct Cli {
 enum Command {
     /// Recount a counting case (huanjie.case/1) and print the result JSON.
     Count(cmd::count::Args),
+    /// Measure a speed target and print the figures.
+    Bench(cmd::bench::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Count(args) => cmd::count::run(args),
+        Command::Bench(args) => cmd::bench::run(args),
     }
 }

@@ -13,12 +13,33 @@ use std::process::ExitCode;
 pub struct Args {
     /// The case file, or `-` for standard input.
     case: PathBuf,
+    /// Print the process's peak resident memory (`peak_rss_kib=N`) on
+    /// stderr when done; `huanjie bench count` uses it.
+    #[arg(long)]
+    report_peak_memory: bool,
 }
 
 /// Large reads keep the one-pass parser fed without holding the file.
 const BUFFER: usize = 1 << 20;
 
 pub fn run(args: Args) -> ExitCode {
+    let code = count(&args);
+    if args.report_peak_memory {
+        eprintln!("peak_rss_kib={}", peak_rss_kib().unwrap_or(0));
+    }
+    code
+}
+
+/// VmHWM from /proc/self/status (Linux); `None` elsewhere.
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+fn count(args: &Args) -> ExitCode {
     let input: Box<dyn Read> = if args.case.as_os_str() == "-" {
         Box::new(io::stdin().lock())
     } else {

@@ -7,7 +7,10 @@
 //! meet the ballots before it knows the case's parameter overrides; rather
 //! than hold the ballots, the counter can keep one set of totals per
 //! possible rule combination (four at most, a few integers each) and the
-//! right one is picked at [`Counter::finish`].
+//! right one is picked at [`Counter::finish`]. Only ballots whose validity
+//! actually depends on those rules (an overvote, or the same person twice)
+//! are tallied per combination; all others go into one shared tally, so
+//! the extra cost is paid only for the rare ballots that need it.
 
 use super::ballot::{Ballot, BallotError};
 use super::outcome::{self, RoundResult};
@@ -84,6 +87,34 @@ pub(crate) struct ContestTotals {
     pub write_ins: HashMap<String, WriteInTotals>,
 }
 
+impl ContestTotals {
+    fn new(candidates: usize) -> Self {
+        ContestTotals {
+            void_ballots: 0,
+            votes_for: vec![0; candidates],
+            against: vec![0; candidates],
+            write_ins: HashMap::new(),
+        }
+    }
+
+    /// Adds another tally of the same contest into this one.
+    fn merge(&mut self, other: &ContestTotals) {
+        self.void_ballots += other.void_ballots;
+        for (a, b) in self.votes_for.iter_mut().zip(&other.votes_for) {
+            *a += b;
+        }
+        for (a, b) in self.against.iter_mut().zip(&other.against) {
+            *a += b;
+        }
+        for (name, w) in &other.write_ins {
+            let t = self.write_ins.entry(name.clone()).or_default();
+            t.votes_for += w.votes_for;
+            t.said_female += w.said_female;
+            t.said_male += w.said_male;
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 struct Variant {
     rules: BallotRules,
@@ -101,6 +132,9 @@ pub enum FinishError {
 #[derive(Debug, Clone)]
 pub struct Counter {
     round: Round,
+    /// Ballots counted the same under every rule combination.
+    base: Vec<ContestTotals>,
+    /// Per rule combination: the ballots whose validity depends on it.
     variants: Vec<Variant>,
     station_cast: Vec<u64>,
     cast: u64,
@@ -121,12 +155,7 @@ impl Counter {
             round
                 .contests()
                 .iter()
-                .map(|c| ContestTotals {
-                    void_ballots: 0,
-                    votes_for: vec![0; c.candidates.len()],
-                    against: vec![0; c.candidates.len()],
-                    write_ins: HashMap::new(),
-                })
+                .map(|c| ContestTotals::new(c.candidates.len()))
                 .collect::<Vec<_>>()
         };
         let variants = match rules {
@@ -143,6 +172,7 @@ impl Counter {
                 .collect(),
         };
         Counter {
+            base: fresh(),
             variants,
             station_cast: vec![0; round.stations().len()],
             cast: 0,
@@ -274,43 +304,20 @@ impl Counter {
             .any(|v| v.rules.same_person == SamePersonRule::VoidBallot)
             && self.votes_same_person_twice(ballot);
 
-        for v in &mut self.variants {
-            let whole_void = ballot.unreadable
-                || (any_overvote && v.rules.overvote_scope == OvervoteScope::Ballot)
-                || (same_person && v.rules.same_person == SamePersonRule::VoidBallot);
-            let void = |c: usize| whole_void || self.overvoted[c];
-            for (c, totals) in v.contests.iter_mut().enumerate() {
-                if void(c) {
-                    totals.void_ballots += 1;
-                }
-            }
-            for &(c, k) in &self.touched {
-                if void(c) {
-                    continue;
-                }
-                match self.marks[c][k] {
-                    Some(Mark::For) => v.contests[c].votes_for[k] += 1,
-                    Some(Mark::Against) => v.contests[c].against[k] += 1,
-                    Some(Mark::Abstain) | None => {}
-                }
-            }
-            for &(c, i) in &self.people {
-                if void(c) {
-                    continue;
-                }
-                let w = &ballot.write_ins[i];
-                let name = w.name.trim();
-                let write_ins = &mut v.contests[c].write_ins;
-                let totals = match write_ins.get_mut(name) {
-                    Some(t) => t,
-                    None => write_ins.entry(name.to_owned()).or_default(),
-                };
-                totals.votes_for += 1;
-                match w.gender {
-                    Some(Gender::Female) => totals.said_female += 1,
-                    Some(Gender::Male) => totals.said_male += 1,
-                    None => {}
-                }
+        let scratch = Scratch {
+            marks: &self.marks,
+            touched: &self.touched,
+            people: &self.people,
+            overvoted: &self.overvoted,
+        };
+        if ballot.unreadable || (!any_overvote && !same_person) {
+            // Void everywhere, or valid everywhere: the rules do not matter.
+            scratch.tally(&mut self.base, ballot, ballot.unreadable);
+        } else {
+            for v in &mut self.variants {
+                let whole_void = (any_overvote && v.rules.overvote_scope == OvervoteScope::Ballot)
+                    || (same_person && v.rules.same_person == SamePersonRule::VoidBallot);
+                scratch.tally(&mut v.contests, ballot, whole_void);
             }
         }
     }
@@ -319,6 +326,9 @@ impl Counter {
     /// by trimmed name, in two contests.
     fn votes_same_person_twice(&self, ballot: &Ballot) -> bool {
         let round = &self.round;
+        if self.people.is_empty() && !round.has_shared_names() {
+            return false;
+        }
         let mut names: Vec<(&str, usize)> =
             Vec::with_capacity(self.touched.len() + self.people.len());
         for &(c, k) in &self.touched {
@@ -338,11 +348,14 @@ impl Counter {
     /// The result under `rules` (the profile's, with the case's overrides).
     pub fn finish(self, rules: &CountingRules) -> Result<RoundResult, FinishError> {
         let wanted = BallotRules::from(rules);
-        let variant = self
+        let mut variant = self
             .variants
             .into_iter()
             .find(|v| v.rules == wanted)
             .ok_or(FinishError::RulesNotCounted)?;
+        for (totals, base) in variant.contests.iter_mut().zip(&self.base) {
+            totals.merge(base);
+        }
         Ok(outcome::decide(
             &self.round,
             rules,
@@ -350,5 +363,54 @@ impl Counter {
             &self.station_cast,
             variant.contests,
         ))
+    }
+}
+
+/// One ballot's staged marks, borrowed from the counter's scratch.
+struct Scratch<'a> {
+    marks: &'a [Vec<Option<Mark>>],
+    touched: &'a [(usize, usize)],
+    people: &'a [(usize, usize)],
+    overvoted: &'a [bool],
+}
+
+impl Scratch<'_> {
+    /// Adds the ballot to `totals`; void as a whole when `whole_void`, and
+    /// void in each overvoted contest.
+    fn tally(&self, totals: &mut [ContestTotals], ballot: &Ballot, whole_void: bool) {
+        let void = |c: usize| whole_void || self.overvoted[c];
+        for (c, t) in totals.iter_mut().enumerate() {
+            if void(c) {
+                t.void_ballots += 1;
+            }
+        }
+        for &(c, k) in self.touched {
+            if void(c) {
+                continue;
+            }
+            match self.marks[c][k] {
+                Some(Mark::For) => totals[c].votes_for[k] += 1,
+                Some(Mark::Against) => totals[c].against[k] += 1,
+                Some(Mark::Abstain) | None => {}
+            }
+        }
+        for &(c, i) in self.people {
+            if void(c) {
+                continue;
+            }
+            let w = &ballot.write_ins[i];
+            let name = w.name.trim();
+            let write_ins = &mut totals[c].write_ins;
+            let t = match write_ins.get_mut(name) {
+                Some(t) => t,
+                None => write_ins.entry(name.to_owned()).or_default(),
+            };
+            t.votes_for += 1;
+            match w.gender {
+                Some(Gender::Female) => t.said_female += 1,
+                Some(Gender::Male) => t.said_male += 1,
+                None => {}
+            }
+        }
     }
 }

@@ -127,12 +127,57 @@ pub struct Round {
     stations: Vec<Station>,
     contests: Vec<Contest>,
     voted: u64,
-    station_index: HashMap<String, usize>,
-    contest_index: HashMap<String, usize>,
+    station_index: IdIndex,
+    contest_index: IdIndex,
     /// Per contest: candidate id → index.
-    candidate_index: Vec<HashMap<String, usize>>,
+    candidate_index: Vec<IdIndex>,
     /// Per contest: trimmed candidate name → indexes (a name may be shared).
     name_index: Vec<HashMap<String, Vec<usize>>>,
+    /// Some trimmed candidate name stands in two contests (the same person
+    /// for two positions is then possible without a write-in).
+    shared_names: bool,
+}
+
+/// Id → index for the few ids of a round. A ballot looks ids up several
+/// times, so this is on the hot path: below [`IdIndex::SCAN`] entries a
+/// linear scan beats hashing; above it a map keeps big inputs linear.
+#[derive(Debug, Clone, Default)]
+struct IdIndex {
+    ids: Vec<String>,
+    map: Option<HashMap<String, usize>>,
+}
+
+impl IdIndex {
+    const SCAN: usize = 24;
+
+    /// Adds `id`; false if it was already there.
+    fn insert(&mut self, id: &str) -> bool {
+        if self.get(id).is_some() {
+            return false;
+        }
+        let index = self.ids.len();
+        self.ids.push(id.to_owned());
+        if let Some(map) = &mut self.map {
+            map.insert(id.to_owned(), index);
+        } else if self.ids.len() > Self::SCAN {
+            self.map = Some(
+                self.ids
+                    .iter()
+                    .cloned()
+                    .enumerate()
+                    .map(|(i, s)| (s, i))
+                    .collect(),
+            );
+        }
+        true
+    }
+
+    fn get(&self, id: &str) -> Option<usize> {
+        match &self.map {
+            Some(map) => map.get(id).copied(),
+            None => self.ids.iter().position(|s| s == id),
+        }
+    }
 }
 
 impl Round {
@@ -142,10 +187,10 @@ impl Round {
         stations: Vec<Station>,
         contests: Vec<Contest>,
     ) -> Result<Round, RoundError> {
-        let mut station_index = HashMap::with_capacity(stations.len());
+        let mut station_index = IdIndex::default();
         let mut voted: u64 = 0;
         for (i, s) in stations.iter().enumerate() {
-            if station_index.insert(s.id.clone(), i).is_some() {
+            if !station_index.insert(&s.id) {
                 return Err(RoundError::DuplicateStation {
                     station: i,
                     id: s.id.clone(),
@@ -155,17 +200,20 @@ impl Round {
                 .checked_add(s.issued)
                 .ok_or(RoundError::IssuedOverflow)?;
         }
-        let mut contest_index = HashMap::with_capacity(contests.len());
+        let mut contest_index = IdIndex::default();
         let mut candidate_index = Vec::with_capacity(contests.len());
         let mut name_index = Vec::with_capacity(contests.len());
+        // Trimmed name → the first contest it was seen in.
+        let mut first_contest: HashMap<&str, usize> = HashMap::new();
+        let mut shared_names = false;
         for (ci, c) in contests.iter().enumerate() {
-            if contest_index.insert(c.id.clone(), ci).is_some() {
+            if !contest_index.insert(&c.id) {
                 return Err(RoundError::DuplicateContest {
                     contest: ci,
                     id: c.id.clone(),
                 });
             }
-            let mut ids = HashMap::with_capacity(c.candidates.len());
+            let mut ids = IdIndex::default();
             let mut names: HashMap<String, Vec<usize>> = HashMap::with_capacity(c.candidates.len());
             for (ki, k) in c.candidates.iter().enumerate() {
                 if k.id.starts_with(WRITE_IN_PREFIX) {
@@ -174,7 +222,7 @@ impl Round {
                         candidate: ki,
                     });
                 }
-                if ids.insert(k.id.clone(), ki).is_some() {
+                if !ids.insert(&k.id) {
                     return Err(RoundError::DuplicateCandidate {
                         contest: ci,
                         candidate: ki,
@@ -189,6 +237,7 @@ impl Round {
                     });
                 }
                 names.entry(name.to_owned()).or_default().push(ki);
+                shared_names |= *first_contest.entry(name).or_insert(ci) != ci;
             }
             candidate_index.push(ids);
             name_index.push(names);
@@ -203,7 +252,13 @@ impl Round {
             contest_index,
             candidate_index,
             name_index,
+            shared_names,
         })
+    }
+
+    /// Whether some candidate name stands in two contests.
+    pub(crate) fn has_shared_names(&self) -> bool {
+        self.shared_names
     }
 
     pub fn stations(&self) -> &[Station] {
@@ -220,15 +275,15 @@ impl Round {
     }
 
     pub fn station(&self, id: &str) -> Option<usize> {
-        self.station_index.get(id).copied()
+        self.station_index.get(id)
     }
 
     pub fn contest(&self, id: &str) -> Option<usize> {
-        self.contest_index.get(id).copied()
+        self.contest_index.get(id)
     }
 
     pub fn candidate(&self, contest: usize, id: &str) -> Option<usize> {
-        self.candidate_index.get(contest)?.get(id).copied()
+        self.candidate_index.get(contest)?.get(id)
     }
 
     /// Candidates of `contest` whose trimmed name is `name` (trimmed).

@@ -1,0 +1,203 @@
+//! `huanjie bench count`: the speed target of the offline recount, measured.
+//!
+//! Writes a seeded 1M-ballot case (3 contests, 9 candidates, write-ins,
+//! unreadable ballots and overvotes) to a file, then runs this same binary's
+//! `huanjie count` on it as a child process, several times, and prints the
+//! wall time and the child's peak resident memory (which `count` reports
+//! itself when asked with `--report-peak-memory`). Figures go in
+//! docs/PERFORMANCE.md.
+//!
+//! Floating point appears here only to print rates and sizes; no rule is
+//! ever decided with it.
+#![allow(clippy::float_arithmetic)]
+
+use anyhow::{bail, Context, Result};
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+use std::process::{Command, ExitCode, Stdio};
+use std::time::Instant;
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    job: Job,
+}
+
+#[derive(clap::Subcommand)]
+enum Job {
+    /// Time `huanjie count` on a generated case.
+    Count {
+        /// Ballots in the generated case.
+        #[arg(long, default_value_t = 1_000_000)]
+        ballots: u64,
+        /// How many timed runs (the median is reported).
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        /// Seed of the generator (the same seed writes the same case).
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// Where to write the case (default: a file in the system temp dir,
+        /// removed afterwards).
+        #[arg(long)]
+        keep: Option<PathBuf>,
+    },
+}
+
+pub fn run(args: Args) -> ExitCode {
+    let Job::Count {
+        ballots,
+        runs,
+        seed,
+        keep,
+    } = args.job;
+    match bench_count(ballots, runs.max(1), seed, keep) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("huanjie bench: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn bench_count(ballots: u64, runs: usize, seed: u64, keep: Option<PathBuf>) -> Result<()> {
+    let path = keep.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("huanjie-bench-{ballots}-{seed}.case.json"))
+    });
+    let started = Instant::now();
+    let bytes =
+        write_case(&path, ballots, seed).with_context(|| format!("writing {}", path.display()))?;
+    println!(
+        "case: {ballots} ballots, 3 contests, 9 candidates, {:.1} MB, written in {:.2} s ({})",
+        bytes as f64 / 1e6,
+        started.elapsed().as_secs_f64(),
+        path.display()
+    );
+    let exe = std::env::current_exe().context("finding this binary")?;
+    let mut times = Vec::with_capacity(runs);
+    let mut peak_kib = 0u64;
+    for run in 1..=runs {
+        let started = Instant::now();
+        let out = Command::new(&exe)
+            .args(["count", "--report-peak-memory"])
+            .arg(&path)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .output()
+            .context("running huanjie count")?;
+        let secs = started.elapsed().as_secs_f64();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if !out.status.success() {
+            bail!("huanjie count failed: {stderr}");
+        }
+        let kib = stderr
+            .lines()
+            .find_map(|l| l.strip_prefix("peak_rss_kib="))
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .unwrap_or(0);
+        peak_kib = peak_kib.max(kib);
+        println!("run {run}: {secs:.3} s, peak {:.1} MB", kib as f64 / 1024.0);
+        times.push(secs);
+    }
+    times.sort_by(f64::total_cmp);
+    let median = times[times.len() / 2];
+    println!(
+        "huanjie count: median {median:.3} s over {runs} runs ({:.0} ballots/s, {:.0} MB/s), peak RSS {:.1} MB",
+        ballots as f64 / median,
+        bytes as f64 / 1e6 / median,
+        peak_kib as f64 / 1024.0
+    );
+    if keep.is_none() {
+        let _ = std::fs::remove_file(&path);
+    }
+    Ok(())
+}
+
+/// splitmix64: a tiny, seeded generator, so a bench case is reproducible.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number below `n`.
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+const STATIONS: u64 = 10;
+
+/// Writes the case in the order `huanjie export-case` uses (header, then
+/// ballots) and returns its size in bytes.
+fn write_case(path: &PathBuf, ballots: u64, seed: u64) -> Result<u64> {
+    let mut rng = Rng(seed);
+    let mut w = BufWriter::with_capacity(1 << 20, File::create(path)?);
+    let per_station = ballots.div_ceil(STATIONS);
+    let stations: Vec<String> = (0..STATIONS)
+        .map(|s| {
+            let issued = per_station.min(ballots.saturating_sub(s * per_station));
+            format!(r#"{{"id":"S{s}","issued":{issued}}}"#)
+        })
+        .collect();
+    write!(
+        w,
+        r#"{{"format":"huanjie.case/1","profile":"county-2006","round":"general","registered":{},"stations":[{}],"contests":[{}],"ballots":["#,
+        ballots + ballots / 4,
+        stations.join(","),
+        [
+            r#"{"id":"director","title":"主任","seats":1,"candidates":[{"id":"d1","name":"王建国","gender":"M"},{"id":"d2","name":"李秀英","gender":"F"}]}"#,
+            r#"{"id":"deputy","title":"副主任","seats":1,"candidates":[{"id":"v1","name":"张伟","gender":"M"},{"id":"v2","name":"陈静","gender":"F"}]}"#,
+            r#"{"id":"member","title":"委员","seats":3,"candidates":[{"id":"m1","name":"刘洋","gender":"M"},{"id":"m2","name":"杨帆","gender":"F"},{"id":"m3","name":"赵磊","gender":"M"},{"id":"m4","name":"黄丽","gender":"F"},{"id":"m5","name":"周杰","gender":"M"}]}"#,
+        ]
+        .join(",")
+    )?;
+    const MARKS: [&str; 3] = ["for", "against", "abstain"];
+    const WRITE_INS: [&str; 3] = ["孙红", "钱多多", "吴敏"];
+    for b in 0..ballots {
+        if b > 0 {
+            w.write_all(b",")?;
+        }
+        let station = (b / per_station).min(STATIONS - 1);
+        let roll = rng.below(1000);
+        if roll < 10 {
+            // 1%: ruled unreadable by the committee.
+            write!(w, r#"{{"station":"S{station}","unreadable":true}}"#)?;
+            continue;
+        }
+        write!(
+            w,
+            r#"{{"station":"S{station}","marks":{{"director":{{"d{}":"for"}},"deputy":{{"v{}":"{}"}},"member":{{"#,
+            1 + rng.below(2),
+            1 + rng.below(2),
+            MARKS[rng.below(3) as usize]
+        )?;
+        // Usually three `for` marks among five members; 1% overvote with four.
+        let fors = if roll < 20 { 4 } else { 3 };
+        let first = rng.below(5);
+        for i in 0..fors {
+            if i > 0 {
+                w.write_all(b",")?;
+            }
+            write!(w, r#""m{}":"for""#, 1 + (first + i) % 5)?;
+        }
+        w.write_all(b"}}")?;
+        if roll >= 990 {
+            // 1%: a write-in on the deputy line.
+            write!(
+                w,
+                r#","write_ins":{{"deputy":[{{"name":"{}","gender":"F"}}]}}"#,
+                WRITE_INS[rng.below(3) as usize]
+            )?;
+        }
+        w.write_all(b"}")?;
+    }
+    w.write_all(b"]}\n")?;
+    w.flush()?;
+    Ok(std::fs::metadata(path)?.len())
+}
