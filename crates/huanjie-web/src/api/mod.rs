@@ -1,0 +1,81 @@
+//! The JSON API under `/api/v1`.
+//!
+//! Credentials: `Authorization: Bearer hjs_…` (a session from
+//! `POST /api/v1/sessions`) or `Bearer hjt_…` (a station token); the session
+//! cookie works too. Errors are always
+//! `{"error":{"code","message","message_en","fields"?}}`.
+
+mod elections;
+mod sessions;
+mod setup;
+mod station_tokens;
+mod users;
+
+use axum::extract::{FromRequest, Request};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::de::DeserializeOwned;
+
+use crate::error::{HttpError, Message};
+use crate::state::AppState;
+
+/// The API routes, to be nested under `/api/v1`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/setup", get(setup::status).post(setup::claim))
+        .route("/sessions", post(sessions::sign_in))
+        .route(
+            "/sessions/current",
+            get(sessions::current).delete(sessions::sign_out),
+        )
+        .route("/me", get(sessions::me))
+        .route("/users", post(users::create))
+        .route("/profiles", get(elections::profiles))
+        .route("/elections", get(elections::list).post(elections::create))
+        .route("/elections/{election_id}", get(elections::show))
+        .route(
+            "/elections/{election_id}/station-tokens",
+            get(station_tokens::list).post(station_tokens::issue),
+        )
+        .route(
+            "/elections/{election_id}/station-tokens/{token_id}/revoke",
+            post(station_tokens::revoke),
+        )
+        .route(
+            "/elections/{election_id}/stations/{station}",
+            get(station_tokens::station),
+        )
+        .fallback(not_found)
+}
+
+async fn not_found() -> HttpError {
+    HttpError::NotFound
+}
+
+/// `Json<T>` whose rejection is our [`HttpError`] (400 with a plain message)
+/// instead of axum's plain-text body.
+pub struct ApiJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = HttpError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(value)) => Ok(ApiJson(value)),
+            Err(rejection) => Err(HttpError::BadRequest(Message::from_table(
+                "malformed_body",
+                |t| t.err_malformed_body,
+                &[rejection.body_text().as_str()],
+            ))),
+        }
+    }
+}
+
+/// Path ids that are not UUIDs name nothing: 404, like an unknown UUID.
+fn parse_id(raw: &str) -> Result<uuid::Uuid, HttpError> {
+    uuid::Uuid::parse_str(raw).map_err(|_| HttpError::NotFound)
+}

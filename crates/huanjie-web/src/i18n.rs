@@ -1,0 +1,264 @@
+//! Every string a person sees, in Chinese and English, in one table.
+//!
+//! Chinese is the default (the people running these elections read
+//! Chinese); English is one click away through `?lang=en`, remembered in a
+//! `lang` cookie. Each line of [`messages!`] gives both languages, so a
+//! string cannot exist in one language only: the compiler checks it.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use std::convert::Infallible;
+
+/// Declares [`Texts`] with one field per message, and its two instances.
+macro_rules! messages {
+    ($($key:ident => $zh:expr, $en:expr;)*) => {
+        /// One language's strings; use [`Lang::texts`] to get one.
+        #[derive(Debug)]
+        pub struct Texts {
+            $(pub $key: &'static str,)*
+        }
+        /// 中文
+        pub static ZH: Texts = Texts { $($key: $zh,)* };
+        /// English
+        pub static EN: Texts = Texts { $($key: $en,)* };
+    };
+}
+
+messages! {
+    // --- shell ----------------------------------------------------------
+    app_name => "换届选举", "Huanjie elections";
+    app_tagline => "社区换届选举：从选民登记到当选证书", "Community general elections, from the voter roll to the certificate";
+    footer => "换届 · 开源的换届选举系统", "Huanjie · open-source general elections";
+    switch_to_other_language => "English", "中文";
+    nav_elections => "选举列表", "Elections";
+    nav_new_election => "新建选举", "New election";
+    nav_sign_out => "退出", "Sign out";
+    signed_in_as => "当前用户", "Signed in as";
+
+    // --- roles ------------------------------------------------------------
+    role_committee => "选举委员会", "Election committee";
+    role_clerk => "投票站工作人员", "Station clerk";
+    role_observer => "观察员", "Observer";
+
+    // --- body kinds -------------------------------------------------------
+    body_residents_committee => "居民委员会", "Residents' committee";
+    body_supervisory_committee => "居务监督委员会", "Supervisory committee";
+    body_homeowners_committee => "业主委员会", "Homeowners' committee";
+    body_supervisory_board => "监事会", "Supervisory board";
+
+    // --- positions ----------------------------------------------------------
+    position_director => "主任", "Director";
+    position_deputy => "副主任", "Deputy director";
+    position_member => "委员", "Member";
+    position_women_member => "妇女委员", "Women's line member";
+
+    // --- field labels (forms, detail page, validation messages) -------------
+    field_body_kind => "机构类型", "Body";
+    field_title => "选举名称", "Title";
+    field_profile => "选举规程", "Profile";
+    field_election_day => "选举日", "Election day";
+    field_seats => "席位", "Seats";
+    field_position => "职位", "Position";
+    field_seat_count => "席位数", "Number of seats";
+    field_username => "用户名", "Username";
+    field_password => "密码", "Password";
+    field_setup_code => "设置码", "Set-up code";
+    field_role => "角色", "Role";
+    field_station => "投票站", "Polling station";
+    field_valid_for_hours => "有效时长（小时）", "Valid for (hours)";
+    field_created_at => "创建时间", "Created";
+
+    // --- sign-in page -----------------------------------------------------------
+    sign_in_title => "登录", "Sign in";
+    sign_in_intro => "选举委员会成员和观察员请用自己的账号登录。", "Election committee members and observers sign in with their own account.";
+    sign_in_button => "登录", "Sign in";
+    signed_out_notice => "您已退出。", "You have signed out.";
+
+    // --- first-run set-up page --------------------------------------------------
+    setup_title => "首次设置", "First-run set-up";
+    setup_intro => "请输入启动服务时终端里显示的设置码，并创建第一个选举委员会账号。", "Enter the set-up code printed in the terminal when the server started, and create the first election committee account.";
+    setup_code_hint => "形如 ABCD-2345，只能使用一次。", "Looks like ABCD-2345 and works only once.";
+    password_hint => "至少 10 个字符。", "At least 10 characters.";
+    setup_button => "完成设置", "Finish set-up";
+    setup_done_notice => "首次设置已完成，请登录。", "First-run set-up is already done; please sign in.";
+
+    // --- elections list -----------------------------------------------------------
+    elections_title => "选举列表", "Elections";
+    elections_empty => "还没有选举。", "No elections yet.";
+    elections_empty_committee => "点击“新建选举”创建第一场选举。", "Use \u{201c}New election\u{201d} to create the first one.";
+
+    // --- election detail -------------------------------------------------------------
+    election_detail_title => "选举详情", "Election";
+    seats_total => "合计", "Total";
+    back_to_list => "返回选举列表", "Back to the elections";
+
+    // --- create election form ----------------------------------------------------------
+    new_election_title => "新建选举", "New election";
+    new_election_intro => "填写本次换届选举的基本信息。带 * 的为必填项。", "Give the basic facts of this general election. Fields marked * are required.";
+    title_placeholder => "如：幸福社区居民委员会第七届换届选举", "e.g. Xingfu Community residents' committee, 7th general election";
+    seats_hint => "每个职位填写应选人数；不设的职位留空。", "Give the number of seats for each position; leave a position blank if it is not elected.";
+    create_button => "创建", "Create";
+    cancel => "取消", "Cancel";
+    form_has_errors => "请按提示修改标红的项目。", "Please correct the fields marked in red.";
+
+    // --- error page ------------------------------------------------------------------------
+    error_title_400 => "输入有误", "Invalid input";
+    error_title_401 => "请先登录", "Please sign in";
+    error_title_403 => "无权操作", "Not allowed";
+    error_title_404 => "找不到", "Not found";
+    error_title_409 => "冲突", "Conflict";
+    error_title_500 => "服务器出错", "Something went wrong";
+    error_home => "返回首页", "Go to the start page";
+
+    // --- error messages (API and pages) ------------------------------------------------------
+    err_invalid_input => "输入有误，请按各项提示修改后重试。", "Some fields are not valid; correct them as described and try again.";
+    err_malformed_body => "无法读取请求内容：需要一个 JSON 对象（{}）。", "The request body could not be read: a JSON object is expected ({}).";
+    err_unauthenticated => "请先登录。", "Please sign in first.";
+    err_sign_in_failed => "用户名或密码不正确。", "The username or password is not correct.";
+    err_forbidden => "您的角色无权进行此操作。", "Your role is not allowed to do this.";
+    err_not_found => "找不到所请求的内容。", "Nothing was found at this address.";
+    err_internal => "服务器内部出错，请稍后再试；如一再出现，请联系管理员。", "Something went wrong on the server; try again later, and tell the administrator if it keeps happening.";
+    err_conflict => "与已有的数据冲突。", "This conflicts with data that already exists.";
+    err_setup_code_invalid => "设置码不正确或已失效。请使用最近一次启动服务时显示的设置码。", "The set-up code is not correct or no longer valid. Use the code printed when the server last started.";
+    err_setup_done => "首次设置已完成，不能再次进行。请登录。", "First-run set-up is already done and cannot be repeated. Please sign in.";
+    err_username_taken => "用户名“{}”已被使用。", "The username \"{}\" is already taken.";
+
+    // --- validation rules: "{label}（{field}）：{rule}" ----------------------------------------
+    rule_required => "必须填写", "is required";
+    rule_not_text => "必须是文字", "must be text";
+    rule_too_long => "不能超过 {} 个字", "must be at most {} characters";
+    rule_unknown_body_kind => "“{}”不是可选的机构类型；可选：{}", "\"{}\" is not a known body; choose one of: {}";
+    rule_unknown_profile => "没有名为“{}”的选举规程；可选：{}", "there is no profile \"{}\"; choose one of: {}";
+    rule_bad_date => "“{}”不是有效的日期；请按“年-月-日”填写，如 2026-06-01", "\"{}\" is not a valid date; write it as YYYY-MM-DD, e.g. 2026-06-01";
+    rule_no_seats => "至少要为一个职位设置席位", "at least one position needs seats";
+    rule_not_a_list => "必须是职位和席位数的列表", "must be a list of positions and their seats";
+    rule_unknown_position => "“{}”不是可选的职位；可选：{}", "\"{}\" is not a known position; choose one of: {}";
+    rule_duplicate_position => "职位“{}”出现了不止一次；每个职位只能填一行", "position \"{}\" appears more than once; give each position one row";
+    rule_seats_whole_number => "必须是整数", "must be a whole number";
+    rule_seats_at_least_one => "至少为 1（不设的职位请删去这一行）", "must be at least 1 (remove the row if the position is not elected)";
+    rule_seats_at_most => "不能超过 {}", "must be at most {}";
+    rule_username_shape => "须为 2 到 64 个字符，不能含空格", "must be 2 to 64 characters with no spaces";
+    rule_password_length => "须为 10 到 256 个字符", "must be 10 to 256 characters";
+    rule_user_role => "只能是 committee（选举委员会）或 observer（观察员）；投票站工作人员使用投票站令牌，不设账号", "must be committee or observer; station clerks use station tokens, not accounts";
+    rule_station_shape => "须为 1 到 16 个字母、数字或 - _，如 S1、M1", "must be 1 to 16 letters, digits, - or _, e.g. S1 or M1";
+    rule_hours_range => "须为 1 到 {} 之间的整数", "must be a whole number from 1 to {}";
+}
+
+/// The two interface languages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+/// The cookie that remembers the choice.
+pub const LANG_COOKIE: &str = "lang";
+
+impl Lang {
+    pub fn texts(self) -> &'static Texts {
+        match self {
+            Lang::Zh => &ZH,
+            Lang::En => &EN,
+        }
+    }
+
+    /// The value used in `?lang=` and the cookie.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+
+    /// For `<html lang=…>`.
+    pub fn html_lang(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    /// The language the switch link leads to.
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "zh" | "zh-cn" | "cn" => Some(Lang::Zh),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// `?lang=` wins over the cookie (the link was just clicked), the cookie
+    /// over the default.
+    pub fn from_parts(parts: &Parts) -> Lang {
+        query_lang(parts.uri.query())
+            .or_else(|| {
+                crate::auth::cookie(&parts.headers, LANG_COOKIE).and_then(|v| Lang::parse(&v))
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// The language asked for in a query string, if any.
+pub fn query_lang(query: Option<&str>) -> Option<Lang> {
+    query?
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(k, _)| *k == "lang")
+        .and_then(|(_, v)| Lang::parse(v))
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Lang {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Lang::from_parts(parts))
+    }
+}
+
+/// Fills each `{}` in `template` with the next argument, in order. The
+/// table's strings are plain data, so this is all the formatting they need.
+pub fn fill(template: &str, args: &[&str]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut args = args.iter();
+    let mut rest = template;
+    while let Some(at) = rest.find("{}") {
+        out.push_str(&rest[..at]);
+        out.push_str(args.next().copied().unwrap_or(""));
+        rest = &rest[at + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fill_replaces_in_order() {
+        assert_eq!(fill("a {} b {}", &["1", "2"]), "a 1 b 2");
+        assert_eq!(fill("none", &["x"]), "none");
+    }
+
+    #[test]
+    fn query_lang_finds_the_parameter() {
+        assert_eq!(query_lang(Some("x=1&lang=en")), Some(Lang::En));
+        assert_eq!(query_lang(Some("lang=zh")), Some(Lang::Zh));
+        assert_eq!(query_lang(Some("lang=fr")), None);
+        assert_eq!(query_lang(None), None);
+    }
+
+    #[test]
+    fn both_languages_differ_where_it_matters() {
+        assert_ne!(ZH.sign_in_title, EN.sign_in_title);
+        assert_eq!(Lang::Zh.other(), Lang::En);
+    }
+}

@@ -1,0 +1,176 @@
+//! The server-rendered web shell: sign-in, first-run set-up, the elections
+//! list, an election's page, the create-election form and sign-out.
+//!
+//! Pages are askama templates (`templates/`), Chinese by default with an
+//! English switch; all text comes from [`crate::i18n`]. Forms post with the
+//! session cookie. A page never shows a JSON error: [`PageError`] renders
+//! the same [`HttpError`] as a page, and "please sign in" becomes a
+//! redirect to the sign-in page.
+
+mod account;
+mod elections;
+
+use askama::Template;
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use huanjie_store::Role;
+
+use crate::auth::{MaybePrincipal, Principal};
+use crate::error::HttpError;
+use crate::i18n::{Lang, Texts};
+use crate::state::AppState;
+
+/// The page routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(account::home))
+        .route(
+            "/setup",
+            get(account::setup_page).post(account::setup_submit),
+        )
+        .route(
+            "/signin",
+            get(account::sign_in_page).post(account::sign_in_submit),
+        )
+        .route(
+            "/signout",
+            get(account::sign_out_page).post(account::sign_out_submit),
+        )
+        .route("/elections", get(elections::list).post(elections::create))
+        .route("/elections/new", get(elections::new_form))
+        .route("/elections/{election_id}", get(elections::show))
+}
+
+/// The signed-in person as the page header shows them.
+#[derive(Debug, Clone)]
+pub struct Badge {
+    pub username: String,
+    pub role: &'static str,
+}
+
+/// What the shell around every page needs: texts, language switch, user.
+#[derive(Debug, Clone)]
+pub struct Chrome {
+    pub t: &'static Texts,
+    pub html_lang: &'static str,
+    pub switch_href: String,
+    pub user: Option<Badge>,
+    pub is_committee: bool,
+}
+
+impl Chrome {
+    /// `path` is the current page, so the language link comes back to it.
+    pub fn new(lang: Lang, path: &str, principal: Option<&Principal>) -> Chrome {
+        let t = lang.texts();
+        let user = principal.and_then(Principal::user).map(|u| Badge {
+            username: u.username.clone(),
+            role: role_label(u.role, t),
+        });
+        Chrome {
+            t,
+            html_lang: lang.html_lang(),
+            switch_href: format!("{path}?lang={}", lang.other().code()),
+            user,
+            is_committee: principal.is_some_and(|p| p.role() == Role::Committee),
+        }
+    }
+}
+
+fn role_label(role: Role, t: &Texts) -> &'static str {
+    match role {
+        Role::Committee => t.role_committee,
+        Role::Clerk => t.role_clerk,
+        Role::Observer => t.role_observer,
+    }
+}
+
+/// Renders a template with a status, or a plain 500 page if rendering fails.
+pub fn render<T: Template>(status: StatusCode, page: &T) -> Response {
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "rendering a page failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Html("<!doctype html><meta charset=utf-8><title>500</title><p>服务器出错 / Something went wrong</p>"),
+            )
+                .into_response()
+        }
+    }
+}
+
+/// Requires a signed-in committee member or observer; clerks work through
+/// the API with their station token.
+pub fn require_user(principal: MaybePrincipal, lang: Lang) -> Result<Principal, PageError> {
+    match principal.0 {
+        Some(p @ Principal::User { .. }) => Ok(p),
+        Some(Principal::Clerk(_)) => Err(PageError::new(HttpError::Forbidden, lang)),
+        None => Err(PageError::new(HttpError::Unauthenticated, lang)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    chrome: Chrome,
+    heading: &'static str,
+    message: String,
+    status: u16,
+}
+
+/// An [`HttpError`] met by a page: rendered as a page in the reader's
+/// language; 401 turns into a redirect to the sign-in page.
+#[derive(Debug)]
+pub struct PageError {
+    pub error: HttpError,
+    pub lang: Lang,
+}
+
+impl PageError {
+    pub fn new(error: HttpError, lang: Lang) -> Self {
+        PageError { error, lang }
+    }
+}
+
+impl From<(HttpError, Lang)> for PageError {
+    fn from((error, lang): (HttpError, Lang)) -> Self {
+        PageError { error, lang }
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        self.error.log();
+        let status = self.error.status();
+        if status == StatusCode::UNAUTHORIZED {
+            return Redirect::to("/signin").into_response();
+        }
+        let t = self.lang.texts();
+        let heading = match status {
+            StatusCode::BAD_REQUEST => t.error_title_400,
+            StatusCode::FORBIDDEN => t.error_title_403,
+            StatusCode::NOT_FOUND => t.error_title_404,
+            StatusCode::CONFLICT => t.error_title_409,
+            _ => t.error_title_500,
+        };
+        let page = ErrorPage {
+            chrome: Chrome::new(self.lang, "/", None),
+            heading,
+            message: self.error.message().in_lang(self.lang).to_owned(),
+            status: status.as_u16(),
+        };
+        let mut response = render(status, &page);
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("no-store"),
+        );
+        response
+    }
+}
+
+/// The page for unknown addresses.
+pub async fn not_found(lang: Lang) -> PageError {
+    PageError::new(HttpError::NotFound, lang)
+}
