@@ -4,4 +4,6 @@
 //! Each module below is one piece of infrastructure; add a `pub mod` line
 //! per module.
 
+pub mod app;
+pub mod browser;
 pub mod postgres;
