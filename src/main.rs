@@ -23,6 +23,10 @@ enum Command {
     Count(cmd::count::Args),
     /// Measure a speed target and print the figures.
     Bench(cmd::bench::Args),
+    /// Run the web app and JSON API (flags, HUANJIE_* environment, or --config FILE).
+    Serve(cmd::serve::Args),
+    /// Serve a seeded demo database (.huanjie/demo.db) on 127.0.0.1:8080.
+    Demo(cmd::demo::Args),
 }
 
 fn main() -> ExitCode {
@@ -30,5 +34,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Count(args) => cmd::count::run(args),
         Command::Bench(args) => cmd::bench::run(args),
+        Command::Serve(args) => cmd::serve::run(args),
+        Command::Demo(args) => cmd::demo::run(args),
     }
 }

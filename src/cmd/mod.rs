@@ -2,3 +2,5 @@
 
 pub mod bench;
 pub mod count;
+pub mod demo;
+pub mod serve;
