@@ -113,6 +113,9 @@ pub enum HttpError {
     /// 404
     #[error("not found")]
     NotFound,
+    /// 405: the path exists, the method does not.
+    #[error("method not allowed")]
+    MethodNotAllowed,
     /// 409: the request clashes with stored data (a taken username, …).
     #[error("conflict: {}", .0.en)]
     Conflict(Message),
@@ -140,6 +143,7 @@ impl HttpError {
             HttpError::Unauthenticated | HttpError::SignInFailed => StatusCode::UNAUTHORIZED,
             HttpError::Forbidden => StatusCode::FORBIDDEN,
             HttpError::NotFound => StatusCode::NOT_FOUND,
+            HttpError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             HttpError::Conflict(_) => StatusCode::CONFLICT,
             HttpError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -155,6 +159,9 @@ impl HttpError {
             HttpError::SignInFailed => table("sign_in_failed", |t| t.err_sign_in_failed),
             HttpError::Forbidden => table("forbidden", |t| t.err_forbidden),
             HttpError::NotFound => table("not_found", |t| t.err_not_found),
+            HttpError::MethodNotAllowed => {
+                table("method_not_allowed", |t| t.err_method_not_allowed)
+            }
             HttpError::Internal(_) => table("internal", |t| t.err_internal),
         }
     }

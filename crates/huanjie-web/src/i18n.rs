@@ -106,6 +106,7 @@ messages! {
     error_title_401 => "请先登录", "Please sign in";
     error_title_403 => "无权操作", "Not allowed";
     error_title_404 => "找不到", "Not found";
+    error_title_405 => "不支持的操作", "Not supported";
     error_title_409 => "冲突", "Conflict";
     error_title_500 => "服务器出错", "Something went wrong";
     error_home => "返回首页", "Go to the start page";
@@ -117,6 +118,7 @@ messages! {
     err_sign_in_failed => "用户名或密码不正确。", "The username or password is not correct.";
     err_forbidden => "您的角色无权进行此操作。", "Your role is not allowed to do this.";
     err_not_found => "找不到所请求的内容。", "Nothing was found at this address.";
+    err_method_not_allowed => "此地址不支持这种请求方法。", "This address does not accept that request method.";
     err_internal => "服务器内部出错，请稍后再试；如一再出现，请联系管理员。", "Something went wrong on the server; try again later, and tell the administrator if it keeps happening.";
     err_conflict => "与已有的数据冲突。", "This conflicts with data that already exists.";
     err_setup_code_invalid => "设置码不正确或已失效。请使用最近一次启动服务时显示的设置码。", "The set-up code is not correct or no longer valid. Use the code printed when the server last started.";

@@ -942,6 +942,17 @@ async fn unknown_pages_and_api_paths_are_404_in_their_own_form() {
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_eq!(error_code(&r), "not_found");
+    let token = h.committee().await;
+    let r = h
+        .api(
+            Method::PUT,
+            "/api/v1/elections",
+            Some(&token),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(error_code(&r), "method_not_allowed");
     let r = h.api(Method::GET, "/assets/app.css", None, None).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.headers[header::CONTENT_TYPE]

@@ -46,10 +46,15 @@ pub fn routes() -> Router<AppState> {
             get(station_tokens::station),
         )
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
 }
 
 async fn not_found() -> HttpError {
     HttpError::NotFound
+}
+
+async fn method_not_allowed() -> HttpError {
+    HttpError::MethodNotAllowed
 }
 
 /// `Json<T>` whose rejection is our [`HttpError`] (400 with a plain message)

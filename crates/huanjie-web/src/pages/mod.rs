@@ -153,6 +153,7 @@ impl IntoResponse for PageError {
             StatusCode::FORBIDDEN => t.error_title_403,
             StatusCode::NOT_FOUND => t.error_title_404,
             StatusCode::CONFLICT => t.error_title_409,
+            StatusCode::METHOD_NOT_ALLOWED => t.error_title_405,
             _ => t.error_title_500,
         };
         let page = ErrorPage {
