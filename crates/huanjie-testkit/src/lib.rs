@@ -4,6 +4,8 @@
 //! Each module below is one piece of infrastructure; add a `pub mod` line
 //! per module.
 
+#[cfg(feature = "app")]
 pub mod app;
+#[cfg(feature = "browser")]
 pub mod browser;
 pub mod postgres;
