@@ -23,6 +23,8 @@ enum Command {
     Count(cmd::count::Args),
     /// Measure a speed target and print the figures.
     Bench(cmd::bench::Args),
+    /// List jurisdiction profiles, or show one (built in or from a file).
+    Profile(cmd::profile::Args),
     /// Run the web app and JSON API (flags, HUANJIE_* environment, or --config FILE).
     Serve(cmd::serve::Args),
     /// Serve a seeded demo database (.huanjie/demo.db) on 127.0.0.1:8080.
@@ -34,6 +36,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Count(args) => cmd::count::run(args),
         Command::Bench(args) => cmd::bench::run(args),
+        Command::Profile(args) => cmd::profile::run(args),
         Command::Serve(args) => cmd::serve::run(args),
         Command::Demo(args) => cmd::demo::run(args),
     }

@@ -107,3 +107,62 @@ fn a_missing_file_is_an_error() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot open"));
 }
+
+#[test]
+fn profiles_are_listed_shown_and_checked_from_files() {
+    let out = huanjie().args(["profile", "list"]).output().unwrap();
+    let listed = String::from_utf8(out.stdout).unwrap();
+    for id in ["county-2006 ", "city-2009", "village-2018", "zhejiang-2020"] {
+        assert!(listed.contains(id.trim()), "{listed}");
+    }
+    let out = huanjie()
+        .args(["profile", "show", "zhejiang-2020"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let shown = json(&out.stdout);
+    assert_eq!(shown["counting"]["overvote_scope"], "ballot");
+    assert_eq!(shown["counting"]["further_win"], ">=1/3");
+
+    // A local profile file: good, then with a misspelt key.
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("local.toml");
+    let text = r#"id = "local-2026"
+name = "本地规程"
+name_en = "Local rules"
+source = "local"
+[counting]
+overvote_scope = "contest"
+same_person_two_positions = "allowed"
+win_base = "cast"
+turnout = ">1/2"
+assembly_turnout = ">=2/3"
+win = ">1/2"
+further_win = ">=1/3"
+further_margin = 2
+further_election_within_days = 15
+further_keeps_womens_line = false
+aggregate_across_positions = false
+"#;
+    std::fs::write(&good, text).unwrap();
+    let out = huanjie()
+        .args(["profile", "show"])
+        .arg(&good)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(json(&out.stdout)["counting"]["win_base"], "cast");
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, text.replace("further_margin", "further_marign")).unwrap();
+    let out = huanjie()
+        .args(["profile", "show"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("further_marign"));
+}

@@ -3,4 +3,5 @@
 pub mod bench;
 pub mod count;
 pub mod demo;
+pub mod profile;
 pub mod serve;
