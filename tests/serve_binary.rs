@@ -192,3 +192,23 @@ async fn demo_seeds_prints_credentials_and_serves() {
         .any(|l| l.contains(" with password ")));
     assert!(again.terminate().await.unwrap().success());
 }
+
+/// SIGTERM right after the server says it is listening stops it cleanly:
+/// the signal handlers exist before the announcement. (They used to be
+/// registered on the shutdown future's first poll, after it; a SIGTERM in
+/// between killed the process with the default action, exit by signal.)
+#[tokio::test]
+async fn sigterm_right_after_start_is_a_clean_stop() {
+    let dir = tempfile::tempdir().unwrap();
+    for round in 0..8 {
+        let db = format!("race-{round}.db");
+        let running = start(
+            &["serve", "--listen", "127.0.0.1:0", "--database-url", &db],
+            &[],
+            dir.path(),
+        )
+        .await;
+        let status = running.terminate().await.unwrap();
+        assert!(status.success(), "round {round}: {status:?}");
+    }
+}

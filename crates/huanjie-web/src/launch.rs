@@ -35,10 +35,10 @@ fn block_on<F: Future<Output = anyhow::Result<()>>>(work: F) -> anyhow::Result<(
 
 /// `huanjie serve`: serves until Ctrl-C or SIGTERM.
 pub fn serve_blocking(config: Config) -> anyhow::Result<()> {
-    block_on(serve(config, shutdown_signal()))
+    block_on(async { serve(config, shutdown_signal()?).await })
 }
 
 /// `huanjie demo`: seeds if needed, serves until Ctrl-C or SIGTERM.
 pub fn demo_blocking(options: DemoOptions) -> anyhow::Result<()> {
-    block_on(run_demo(options, shutdown_signal()))
+    block_on(async { run_demo(options, shutdown_signal()?).await })
 }
