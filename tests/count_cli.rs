@@ -143,6 +143,15 @@ further_margin = 2
 further_election_within_days = 15
 further_keeps_womens_line = false
 aggregate_across_positions = false
+[registration]
+non_registered_residence_months = 6
+voter_list_published_days_before = 20
+late_publication_allowed = false
+objection_lodged_days_before = 5
+objection_answered_days_before = 3
+voluntary_registration_min_share = ">=3/10"
+proxy_max_per_proxy = 3
+proxy_lodged_days_before = 0
 "#;
     std::fs::write(&good, text).unwrap();
     let out = huanjie()

@@ -9,9 +9,11 @@
 //! - [`seats`], [`resident_id`]: newtypes that parse, not validate.
 //! - [`profile`]: jurisdiction profiles as data.
 //! - [`counting`]: one round, from ballots to winners.
+//! - [`registration`]: who is a voter on election day (R-REG-*).
 
 pub mod counting;
 pub mod profile;
+pub mod registration;
 pub mod resident_id;
 pub mod rule;
 pub mod seats;

@@ -38,6 +38,36 @@ pub struct Profile {
     /// Short name of the source in RULES.md (e.g. `County-2006`).
     pub source: String,
     pub counting: CountingRules,
+    pub registration: RegistrationRules,
+}
+
+/// Everything voter registration needs from a profile (R-REG-*, R-POLL-4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegistrationRules {
+    /// R-REG-2: months a resident without household registration must have
+    /// lived here by election day.
+    pub non_registered_residence_months: u32,
+    /// R-REG-5: the voter list is published at least this many days before
+    /// election day.
+    pub voter_list_published_days_before: u32,
+    /// R-REG-5: whether a later publication is accepted (flagged) instead
+    /// of refused.
+    pub late_publication_allowed: bool,
+    /// R-REG-5: objections are lodged at least this many days before.
+    pub objection_lodged_days_before: u32,
+    /// R-REG-5: the committee answers at least this many days before.
+    pub objection_answered_days_before: u32,
+    /// R-REG-4: voluntary registrants' minimum share of eligible residents.
+    pub voluntary_registration_min_share: Threshold,
+    /// R-POLL-4: authorisations one proxy may hold.
+    pub proxy_max_per_proxy: u32,
+    /// R-POLL-4: proxies are lodged at least this many days before (0: any
+    /// time before election day).
+    pub proxy_lodged_days_before: u32,
+    /// R-REG-6: the fewest residents' representatives (County-2006: 35).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub representatives_min_total: Option<u32>,
 }
 
 /// R-CNT-4: how far an overvote reaches.
@@ -270,6 +300,18 @@ mod tests {
         assert_eq!(zj.same_person_two_positions, SamePersonRule::VoidBallot);
         assert_eq!(zj.seats_may_stay_empty_from, Some(3));
         assert!(zj.further_keeps_womens_line);
+        let county = Profile::by_id("county-2006").unwrap().registration;
+        assert_eq!(county.non_registered_residence_months, 12);
+        assert_eq!(county.voter_list_published_days_before, 20);
+        assert_eq!(county.proxy_max_per_proxy, 3);
+        assert_eq!(county.representatives_min_total, Some(35));
+        assert_eq!(
+            county.voluntary_registration_min_share,
+            Threshold::at_least(3, 10).unwrap()
+        );
+        let zj = Profile::by_id("zhejiang-2020").unwrap().registration;
+        assert_eq!(zj.proxy_lodged_days_before, 3);
+        assert_eq!(zj.representatives_min_total, None);
     }
 
     #[test]

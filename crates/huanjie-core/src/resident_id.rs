@@ -40,6 +40,27 @@ pub enum ResidentIdError {
     BirthDate(String),
 }
 
+impl ResidentIdError {
+    /// The same reason in Chinese, for the committee's import report.
+    pub fn message_zh(&self) -> String {
+        match self {
+            ResidentIdError::Length(n) => format!("公民身份号码应为18位，此号码为{n}位"),
+            ResidentIdError::NotADigit { position, found } => {
+                format!("公民身份号码前17位应为数字，第{position}位是“{found}”")
+            }
+            ResidentIdError::BadCheckCharacter(c) => {
+                format!("公民身份号码最后一位应为数字或X，此处是“{c}”")
+            }
+            ResidentIdError::CheckDigit { expected, found } => {
+                format!("校验位不符（应为{expected}，实为{found}），号码可能录入有误")
+            }
+            ResidentIdError::BirthDate(d) => {
+                format!("第7至14位应为出生日期（年月日），{d}不是真实日期")
+            }
+        }
+    }
+}
+
 const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK_CHARS: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
 

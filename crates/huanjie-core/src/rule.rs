@@ -15,3 +15,13 @@ pub const CNT_6: &str = "R-CNT-6";
 pub const CNT_7: &str = "R-CNT-7";
 /// Voter age and rights.
 pub const REG_1: &str = "R-REG-1";
+/// Registration categories and their conditions.
+pub const REG_2: &str = "R-REG-2";
+/// No one registered twice (不重登).
+pub const REG_3: &str = "R-REG-3";
+/// Waivers and voluntary registration.
+pub const REG_4: &str = "R-REG-4";
+/// Publication, objections and their deadlines.
+pub const REG_5: &str = "R-REG-5";
+/// The list matches the election mode.
+pub const REG_6: &str = "R-REG-6";
