@@ -262,6 +262,7 @@ pub fn gender_en(g: Gender) -> &'static str {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Exclusion {
+    /// (serialised kind: `under18`; [`Exclusion::code`] is `under_18`)
     /// R-REG-1: under 18 on election day.
     Under18 { age: u32 },
     /// R-REG-1.
@@ -276,6 +277,17 @@ pub enum Exclusion {
 }
 
 impl Exclusion {
+    /// The stable code stored with a resident who is not a voter.
+    pub fn code(self) -> &'static str {
+        match self {
+            Exclusion::Under18 { .. } => "under_18",
+            Exclusion::DeprivedOfPoliticalRights => "deprived_of_political_rights",
+            Exclusion::ResidenceTooShort { .. } => "residence_too_short",
+            Exclusion::NoCommitteeConsent => "no_committee_consent",
+            Exclusion::NotTakingPart => "not_taking_part",
+        }
+    }
+
     pub fn rule(self) -> &'static str {
         match self {
             Exclusion::Under18 { .. } | Exclusion::DeprivedOfPoliticalRights => rule::REG_1,
@@ -568,6 +580,20 @@ mod tests {
         r.committee_consent = Some(true);
         r.residence_since = Some(day(2025, 12, 15));
         assert_eq!(decide(&r, on, &six), Ok(Decision::Voter));
+    }
+
+    #[test]
+    fn exclusion_codes_are_distinct() {
+        let all = [
+            Exclusion::Under18 { age: 1 },
+            Exclusion::DeprivedOfPoliticalRights,
+            Exclusion::ResidenceTooShort { months_required: 12 },
+            Exclusion::NoCommitteeConsent,
+            Exclusion::NotTakingPart,
+        ];
+        let codes: std::collections::HashSet<_> = all.iter().map(|e| e.code()).collect();
+        assert_eq!(codes.len(), all.len());
+        assert_eq!(Exclusion::Under18 { age: 17 }.code(), "under_18");
     }
 
     #[test]
