@@ -587,7 +587,9 @@ mod tests {
         let all = [
             Exclusion::Under18 { age: 1 },
             Exclusion::DeprivedOfPoliticalRights,
-            Exclusion::ResidenceTooShort { months_required: 12 },
+            Exclusion::ResidenceTooShort {
+                months_required: 12,
+            },
             Exclusion::NoCommitteeConsent,
             Exclusion::NotTakingPart,
         ];
