@@ -6,11 +6,9 @@
 //! person to look at.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::time::Duration;
-
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
 use huanjie_testkit::app::{spawn_sqlite_app, TEST_PASSWORD};
-use huanjie_testkit::browser::{Browser, Viewport};
+use huanjie_testkit::browser::{submit, text_of, type_into, wait_for_path, Browser, Viewport};
 
 const TITLE: &str = "幸福社区居民委员会第七届换届选举";
 
@@ -18,66 +16,6 @@ async fn start_browser(viewport: Viewport) -> Browser {
     Browser::start(viewport)
         .await
         .unwrap_or_else(|e| panic!("{e:#}"))
-}
-
-/// Waits until the page's path satisfies `ok`, after a click that navigates.
-async fn wait_for_path(c: &Client, what: &str, ok: impl Fn(&str) -> bool) -> String {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
-    loop {
-        let url = c.current_url().await.unwrap();
-        if ok(url.path()) {
-            return url.path().to_owned();
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "never reached {what}; at {url}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-async fn text_of(c: &Client, css: &str) -> String {
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("no {css}: {e}"))
-        .text()
-        .await
-        .unwrap()
-}
-
-async fn type_into(c: &Client, css: &str, text: &str) {
-    let field = c
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("no {css}: {e}"));
-    field.clear().await.unwrap();
-    field.send_keys(text).await.unwrap();
-}
-
-/// Clicks something that loads a new page, and waits until the old page is
-/// gone (its root element goes stale), so the next look is at the new one.
-async fn submit(c: &Client, css: &str) {
-    let old = c.find(Locator::Css("html")).await.unwrap();
-    click(c, css).await;
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
-    while old.tag_name().await.is_ok() {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "{css} did not load a new page"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-async fn click(c: &Client, css: &str) {
-    c.find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("no {css}: {e}"))
-        .click()
-        .await
-        .unwrap();
 }
 
 #[tokio::test]

@@ -231,3 +231,90 @@ async fn wait_for_port(port: u16, within: Duration) -> anyhow::Result<()> {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+/// Page helpers for the browser suites. Each one panics with what it was
+/// waiting for: they are assertions, for tests only.
+pub mod page {
+    #![allow(clippy::unwrap_used)]
+
+    use fantoccini::{Client, Locator};
+    use std::time::Duration;
+
+    /// Waits until the page's path satisfies `ok`, after a click that navigates.
+    pub async fn wait_for_path(c: &Client, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+        loop {
+            let url = c.current_url().await.unwrap();
+            if ok(url.path()) {
+                return url.path().to_owned();
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "never reached {what}; at {url}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn text_of(c: &Client, css: &str) -> String {
+        c.wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no {css}: {e}"))
+            .text()
+            .await
+            .unwrap()
+    }
+
+    pub async fn type_into(c: &Client, css: &str, text: &str) {
+        let field = c
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no {css}: {e}"));
+        field.clear().await.unwrap();
+        field.send_keys(text).await.unwrap();
+    }
+
+    /// Clicks something that loads a new page, and waits until the old page is
+    /// gone (its root element goes stale), so the next look is at the new one.
+    pub async fn submit(c: &Client, css: &str) {
+        let old = c.find(Locator::Css("html")).await.unwrap();
+        click(c, css).await;
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+        while old.tag_name().await.is_ok() {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{css} did not load a new page"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        // The old page is gone; wait until the new one has finished loading,
+        // so that a lookup does not race the document being replaced.
+        loop {
+            let state = c.execute("return document.readyState", vec![]).await;
+            if matches!(
+                state.as_ref().ok().and_then(|v| v.as_str()),
+                Some("complete")
+            ) {
+                break;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the page after {css} never finished loading: {state:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    pub async fn click(c: &Client, css: &str) {
+        c.find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no {css}: {e}"))
+            .click()
+            .await
+            .unwrap();
+    }
+}
+
+pub use page::{click, submit, text_of, type_into, wait_for_path};
