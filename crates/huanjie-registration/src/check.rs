@@ -17,7 +17,9 @@ use crate::roll::{column_index, ParsedRoll, RollRow};
 use chrono::NaiveDate;
 use huanjie_core::counting::Gender;
 use huanjie_core::profile::RegistrationRules;
-use huanjie_core::registration::{decide, repeated_ids, Category, Column, Decision, Resident};
+use huanjie_core::registration::{
+    decide, repeated_ids, Category, Column, Decision, Exclusion, Resident,
+};
 use huanjie_core::resident_id::{ResidentId, ResidentIdError};
 use huanjie_core::rule;
 use std::collections::HashSet;
@@ -35,43 +37,38 @@ pub fn check_roll(
     election_day: NaiveDate,
     rules: &RegistrationRules,
 ) -> ImportReport {
+    // The rows are independent until R-REG-3: on a large roll the two
+    // halves are checked at once (the server has two cores), then joined
+    // in row order, so the report is the same as from one pass.
+    let (first, second) = roll.rows.split_at(if roll.rows.len() >= PARALLEL_FROM {
+        roll.rows.len() / 2
+    } else {
+        roll.rows.len()
+    });
+    let mut checked = std::thread::scope(|scope| {
+        let later =
+            (!second.is_empty()).then(|| scope.spawn(|| Checked::of(second, election_day, rules)));
+        let mut checked = Checked::of(first, election_day, rules);
+        if let Some(later) = later {
+            // A panic in the helper thread (there is none to expect) is
+            // not lost: its half is checked again here, and any panic
+            // shows where it belongs.
+            let rest = later
+                .join()
+                .unwrap_or_else(|_| Checked::of(second, election_day, rules));
+            checked.append(rest);
+        }
+        checked
+    });
     let mut report = ImportReport {
         rows: roll.rows.len(),
-        // Most rows are voters: one allocation, no copies as it grows.
-        voters: Vec::with_capacity(roll.rows.len()),
-        ..ImportReport::default()
+        voters: std::mem::take(&mut checked.voters),
+        not_registered: std::mem::take(&mut checked.not_registered),
+        errors: std::mem::take(&mut checked.errors),
     };
-    // Valid IDs of rows with other problems, still counted for R-REG-3.
-    let mut bad_ids: Vec<ResidentId> = Vec::new();
-    // Where each row's valid ID is kept, in row order.
-    let mut places: Vec<Place> = Vec::with_capacity(roll.rows.len());
-    for row in &roll.rows {
-        let outcome = RowCheck {
-            row,
-            errors: &mut report.errors,
-            first_error: 0,
-        }
-        .run(election_day, rules);
-        let entry = |resident| RosterEntry {
-            row: row.row,
-            resident,
-        };
-        places.push(match outcome {
-            Outcome::Sound(resident, Decision::Voter) => {
-                report.voters.push(entry(resident));
-                Place::Voter(report.voters.len() - 1)
-            }
-            Outcome::Sound(resident, Decision::NotRegistered(exclusion)) => {
-                report.not_registered.push((entry(resident), exclusion));
-                Place::NotRegistered(report.not_registered.len() - 1)
-            }
-            Outcome::Bad(Some(id)) => {
-                bad_ids.push(id);
-                Place::Bad(bad_ids.len() - 1)
-            }
-            Outcome::Bad(None) => Place::NoId,
-        });
-    }
+    let Checked {
+        bad_ids, places, ..
+    } = checked;
 
     // R-REG-3 within the file, over every row with a valid ID.
     let with_id: Vec<(usize, &ResidentId)> = places
@@ -130,6 +127,81 @@ pub fn check_roll(
         .errors
         .sort_by_key(|e| (e.row, column_index(e.column)));
     report
+}
+
+/// Rolls at least this long are checked on two threads.
+const PARALLEL_FROM: usize = 20_000;
+
+/// The rows of one part of the roll, checked.
+struct Checked {
+    voters: Vec<RosterEntry>,
+    not_registered: Vec<(RosterEntry, Exclusion)>,
+    errors: Vec<RowError>,
+    /// Valid IDs of rows with other problems, still counted for R-REG-3.
+    bad_ids: Vec<ResidentId>,
+    /// Where each row's valid ID is kept, in row order.
+    places: Vec<Place>,
+}
+
+impl Checked {
+    fn of(rows: &[RollRow], election_day: NaiveDate, rules: &RegistrationRules) -> Self {
+        let mut checked = Checked {
+            // Most rows are voters: one allocation, no copies as it grows.
+            voters: Vec::with_capacity(rows.len()),
+            not_registered: Vec::new(),
+            errors: Vec::new(),
+            bad_ids: Vec::new(),
+            places: Vec::with_capacity(rows.len()),
+        };
+        for row in rows {
+            let outcome = RowCheck {
+                row,
+                errors: &mut checked.errors,
+                first_error: 0,
+            }
+            .run(election_day, rules);
+            let entry = |resident| RosterEntry {
+                row: row.row,
+                resident,
+            };
+            let place = match outcome {
+                Outcome::Sound(resident, Decision::Voter) => {
+                    checked.voters.push(entry(resident));
+                    Place::Voter(checked.voters.len() - 1)
+                }
+                Outcome::Sound(resident, Decision::NotRegistered(exclusion)) => {
+                    checked.not_registered.push((entry(resident), exclusion));
+                    Place::NotRegistered(checked.not_registered.len() - 1)
+                }
+                Outcome::Bad(Some(id)) => {
+                    checked.bad_ids.push(id);
+                    Place::Bad(checked.bad_ids.len() - 1)
+                }
+                Outcome::Bad(None) => Place::NoId,
+            };
+            checked.places.push(place);
+        }
+        checked
+    }
+
+    /// The later part's rows after this part's.
+    fn append(&mut self, mut later: Checked) {
+        let (v, n, b) = (
+            self.voters.len(),
+            self.not_registered.len(),
+            self.bad_ids.len(),
+        );
+        self.places.extend(later.places.iter().map(|p| match *p {
+            Place::Voter(i) => Place::Voter(i + v),
+            Place::NotRegistered(i) => Place::NotRegistered(i + n),
+            Place::Bad(i) => Place::Bad(i + b),
+            Place::NoId => Place::NoId,
+        }));
+        self.voters.append(&mut later.voters);
+        self.not_registered.append(&mut later.not_registered);
+        self.bad_ids.append(&mut later.bad_ids);
+        self.errors.append(&mut later.errors);
+    }
 }
 
 /// Where a row's resident ID ended up.

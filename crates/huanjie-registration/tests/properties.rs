@@ -132,3 +132,49 @@ fn every_flaw_kind_is_injected_and_found() {
     let clean = generate_roll_csv(5, 1000, election_day(), Encoding::Utf8);
     assert!(check_bytes(&clean).is_accepted());
 }
+
+/// Rolls from 20,000 rows are checked in two halves at once: the report
+/// must be the one a single pass gives (row order, repeats across halves).
+#[test]
+fn a_large_roll_checked_in_two_halves() {
+    let n = 30_000;
+    let flaws = [
+        Flaw::MissingGroup,
+        Flaw::BadCheckDigit,
+        Flaw::DuplicateId,
+        Flaw::GenderMismatch,
+        Flaw::BadDate,
+        Flaw::DuplicateId,
+    ];
+    let generated = generate_roll_with_errors(21, n, election_day(), Encoding::Utf8, &flaws);
+    let report = check_bytes(&generated.bytes);
+    let expected: Vec<_> = generated
+        .flaws
+        .iter()
+        .map(|f| (f.row, f.column, f.rule))
+        .collect();
+    assert_eq!(keys(&report.errors), expected);
+    // A repeat in the second half of a row in the first half.
+    let crossing = generated
+        .flaws
+        .iter()
+        .find(|f| f.flaw == Flaw::DuplicateId && f.first_row.unwrap() < n / 2 && f.row > n / 2)
+        .expect("a repeat across the halves");
+    let error = report
+        .errors
+        .iter()
+        .find(|e| e.row == crossing.row)
+        .unwrap();
+    assert!(error
+        .message_en
+        .contains(&format!("row {}", crossing.first_row.unwrap())));
+    assert_eq!(
+        report.voters.len() + report.not_registered.len() + flaws.len(),
+        n
+    );
+    assert!(report.voters.windows(2).all(|w| w[0].row < w[1].row));
+    assert!(report
+        .not_registered
+        .windows(2)
+        .all(|w| w[0].0.row < w[1].0.row));
+}
