@@ -4,10 +4,11 @@
 //! Target (issue): a 1M-row CSV imported with every check in ≤ 10 s end
 //! to end; reading and checking should be a small part of it (≤ 3 s).
 //!
-//!     cargo bench -p huanjie-registration --bench roll -- [ROWS] [SEED] [gb18030] [save=PATH] [load=PATH]
+//!     cargo bench -p huanjie-registration --bench roll -- [ROWS] [SEED] [gb18030|xlsx] [save=PATH] [load=PATH]
 //!
 //! Defaults: 1,000,000 rows, seed 1, UTF-8. `save=` keeps the generated
-//! CSV; `load=` times the import of a saved (or any) roll file instead of
+//! file; `xlsx` puts the generated rows into a workbook (all text cells);
+//! `load=` times the import of a saved (or any) roll file instead of
 //! generating one, e.g. to profile the import alone. Prints integers only
 //! (the workspace denies float arithmetic).
 
@@ -64,6 +65,11 @@ fn main() {
             }
         },
         None => generate_roll_csv(seed, rows, day, encoding),
+    };
+    let bytes = if args.iter().any(|a| a == "xlsx") {
+        to_xlsx(&bytes)
+    } else {
+        bytes
     };
     let generate = t.elapsed();
     if let Some(path) = path_arg("save=") {
@@ -126,4 +132,29 @@ fn main() {
         }
         std::process::exit(1);
     }
+}
+
+/// The generated CSV's rows as a workbook (text cells), as a committee
+/// that keeps its roll in Excel would upload it.
+fn to_xlsx(csv: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(csv);
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    for (r, line) in text.lines().enumerate() {
+        for (c, cell) in line.split(',').enumerate() {
+            if !cell.is_empty() {
+                let (Ok(r), Ok(c)) = (u32::try_from(r), u16::try_from(c)) else {
+                    continue;
+                };
+                if let Err(e) = sheet.write_string(r, c, cell) {
+                    eprintln!("xlsx: {e}");
+                    std::process::exit(1);
+                }
+            }
+        }
+    }
+    workbook.save_to_buffer().unwrap_or_else(|e| {
+        eprintln!("xlsx: {e}");
+        std::process::exit(1)
+    })
 }
