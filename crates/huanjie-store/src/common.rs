@@ -1,8 +1,12 @@
 //! Conversions and error mapping shared by both adapters.
 
 use chrono::{DateTime, SubsecRound, Utc};
+use uuid::{Builder, Uuid};
 
-use crate::{BodyKind, PositionSeats, Role, StoreError, StoreResult};
+use crate::{
+    BodyKind, NewResident, PositionSeats, ResidentQuery, Role, RollConflict, StoreError,
+    StoreResult, MAX_RESIDENT_PAGE,
+};
 
 /// Both backends keep instants to the microsecond (PostgreSQL's
 /// `timestamptz` precision). Adapters truncate every instant they store and
@@ -53,6 +57,171 @@ pub(crate) fn write_error(err: sqlx::Error, what: &str) -> StoreError {
         }
     }
     StoreError::Database(err)
+}
+
+// --- the resident roll ----------------------------------------------------------
+
+/// The residents of a roll in listing order: group, household, name, file
+/// row. Strings compare byte-wise, as SQLite's BINARY and PostgreSQL's "C"
+/// collation do, so this is exactly the order of every listing. (Stable,
+/// and nearly free on a file that is already in this order.)
+pub(crate) fn listing_order(residents: &[NewResident]) -> Vec<&NewResident> {
+    let mut sorted: Vec<&NewResident> = residents.iter().collect();
+    sorted.sort_by(|a, b| {
+        (
+            a.group.as_str(),
+            a.household.as_str(),
+            a.name.as_str(),
+            a.row,
+        )
+            .cmp(&(
+                b.group.as_str(),
+                b.household.as_str(),
+                b.name.as_str(),
+                b.row,
+            ))
+    });
+    sorted
+}
+
+pub(crate) fn conflict(
+    row: i64,
+    resident_id: String,
+    other_election_id: Uuid,
+    other_election_title: String,
+) -> StoreResult<RollConflict> {
+    Ok(RollConflict {
+        row: file_row(row)?,
+        resident_id,
+        other_election_id,
+        other_election_title,
+    })
+}
+
+/// A stored file row back into a `u32`.
+pub(crate) fn file_row(n: i64) -> StoreResult<u32> {
+    u32::try_from(n).map_err(|_| StoreError::Corrupt(format!("file row out of range: {n}")))
+}
+
+/// How many of `residents` are voters.
+pub(crate) fn voters(residents: &[NewResident]) -> u64 {
+    residents.iter().map(|r| u64::from(r.is_voter())).sum()
+}
+
+/// Ids for the residents of one imported roll: UUIDv7 (RFC 9562) with the
+/// import's `now` as the timestamp, a 38-bit counter (method 1 of RFC 9562
+/// §6.2) and 36 random bits drawn once per import. Ids of one roll are thus
+/// increasing, so the primary-key index grows at its right edge instead of
+/// taking a million random insertions; distinct imports differ in their
+/// timestamp or random bits.
+pub(crate) struct RollIds {
+    millis: u64,
+    random: [u8; 5],
+    next: u64,
+}
+
+impl RollIds {
+    pub(crate) fn new(now: DateTime<Utc>) -> Self {
+        let seed = Uuid::new_v4().into_bytes();
+        Self {
+            millis: u64::try_from(now.timestamp_millis()).unwrap_or(0),
+            random: [seed[0], seed[1], seed[2], seed[3], seed[4]],
+            next: 0,
+        }
+    }
+
+    pub(crate) fn next_id(&mut self) -> Uuid {
+        let i = self.next;
+        self.next = self.next.wrapping_add(1);
+        let byte = |shift: u32| ((i >> shift) & 0xFF) as u8;
+        let bytes = [
+            byte(34) & 0x0F,
+            byte(26),
+            byte(20) & 0x3F,
+            byte(12),
+            byte(4),
+            (byte(0) << 4) | (self.random[0] & 0x0F),
+            self.random[1],
+            self.random[2],
+            self.random[3],
+            self.random[4],
+        ];
+        Builder::from_unix_timestamp_millis(self.millis, &bytes).into_uuid()
+    }
+}
+
+/// The smallest string above every string that starts with `prefix`, in
+/// code-point order (= UTF-8 byte order = SQLite's BINARY and PostgreSQL's
+/// "C" collation): `prefix <= s < successor` exactly when `s` starts with
+/// `prefix`. `None` when there is no such bound (every character is
+/// U+10FFFF, or `prefix` is empty).
+pub(crate) fn prefix_successor(prefix: &str) -> Option<String> {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        let next = match last {
+            '\u{D7FF}' => Some('\u{E000}'),
+            c => char::from_u32(u32::from(c) + 1),
+        };
+        if let Some(next) = next {
+            chars.push(next);
+            return Some(chars.into_iter().collect());
+        }
+    }
+    None
+}
+
+/// A text column matched exactly or by prefix (as a range, so that a btree
+/// index serves it on both backends).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum TextMatch {
+    Exact(String),
+    /// `from <= column` and, if there is one, `column < below`.
+    Prefix {
+        from: String,
+        below: Option<String>,
+    },
+}
+
+impl TextMatch {
+    fn prefix(p: String) -> Self {
+        let below = prefix_successor(&p);
+        TextMatch::Prefix { from: p, below }
+    }
+}
+
+/// A [`ResidentQuery`] as the adapters run it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RollFilter {
+    pub(crate) name: Option<TextMatch>,
+    pub(crate) resident_id: Option<TextMatch>,
+    pub(crate) group: Option<String>,
+    pub(crate) voters_only: bool,
+    pub(crate) limit: i64,
+    pub(crate) offset: i64,
+}
+
+/// Length of a full resident ID (GB 11643).
+const RESIDENT_ID_LEN: usize = 18;
+
+impl RollFilter {
+    pub(crate) fn new(query: &ResidentQuery) -> Self {
+        let resident_id = query.resident_id.as_ref().map(|id| {
+            let id = id.replace('x', "X");
+            if id.chars().count() >= RESIDENT_ID_LEN {
+                TextMatch::Exact(id)
+            } else {
+                TextMatch::prefix(id)
+            }
+        });
+        Self {
+            name: query.name.clone().map(TextMatch::prefix),
+            resident_id,
+            group: query.group.clone(),
+            voters_only: query.voters_only,
+            limit: i64::from(query.limit.min(MAX_RESIDENT_PAGE)),
+            offset: i64::try_from(query.offset).unwrap_or(i64::MAX),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -120,5 +289,96 @@ mod tests {
             write_error(sqlx::Error::RowNotFound, "x"),
             StoreError::Database(sqlx::Error::RowNotFound)
         ));
+    }
+    #[test]
+    fn prefix_successor_bounds_exactly_the_prefixed_strings() {
+        // 张 is U+5F20.
+        assert_eq!(prefix_successor("张"), Some("\u{5F21}".to_owned()));
+        assert_eq!(prefix_successor("ab"), Some("ac".to_owned()));
+        assert_eq!(prefix_successor("11010119"), Some("1101011:".to_owned()));
+        assert_eq!(prefix_successor("a\u{D7FF}"), Some("a\u{E000}".to_owned()));
+        assert_eq!(prefix_successor("a\u{10FFFF}"), Some("b".to_owned()));
+        assert_eq!(prefix_successor("\u{10FFFF}\u{10FFFF}"), None);
+        assert_eq!(prefix_successor(""), None);
+        // In byte order, every string with the prefix lies in [p, succ(p)),
+        // and the neighbours outside do not.
+        let p = "王小";
+        let succ = prefix_successor(p).unwrap();
+        for inside in ["王小", "王小明", "王小\u{10FFFF}\u{10FFFF}", "王小\u{0}"] {
+            assert!(p <= inside && inside < succ.as_str(), "{inside}");
+        }
+        for outside in ["王", "王尐", "王少", "王"] {
+            assert!(!(p <= outside && outside < succ.as_str()), "{outside}");
+        }
+        assert!(!(p <= succ.as_str() && succ.as_str() < succ.as_str()));
+    }
+
+    #[test]
+    fn roll_ids_increase_and_are_v7() {
+        let now = Utc.timestamp_opt(1_700_000_000, 0).single().unwrap();
+        let mut ids = RollIds::new(now);
+        let mut last = ids.next_id();
+        assert_eq!(last.get_version(), Some(uuid::Version::SortRand));
+        assert_eq!(last.get_variant(), uuid::Variant::RFC4122);
+        let (secs, _) = last.get_timestamp().unwrap().to_unix();
+        assert_eq!(secs, 1_700_000_000);
+        for _ in 0..100_000 {
+            let id = ids.next_id();
+            assert!(id > last, "{id} after {last}");
+            assert!(id.hyphenated().to_string() > last.hyphenated().to_string());
+            last = id;
+        }
+        // Counter bits past the first byte boundaries carry correctly.
+        ids.next = (1 << 26) - 1;
+        let a = ids.next_id();
+        let b = ids.next_id();
+        assert!(b > a);
+        ids.next = (1 << 34) - 1;
+        let a = ids.next_id();
+        let b = ids.next_id();
+        assert!(b > a);
+        // Another import at the same instant draws other random bits.
+        assert_ne!(RollIds::new(now).next_id(), RollIds::new(now).next_id());
+    }
+
+    #[test]
+    fn queries_become_filters() {
+        let q = ResidentQuery {
+            name: Some("张".into()),
+            resident_id: Some("11010119900307123x".into()),
+            group: Some("第一组".into()),
+            voters_only: true,
+            limit: 10_000,
+            offset: u64::MAX,
+        };
+        let f = RollFilter::new(&q);
+        assert_eq!(
+            f.resident_id,
+            Some(TextMatch::Exact("11010119900307123X".into()))
+        );
+        assert_eq!(f.limit, 500);
+        assert_eq!(f.offset, i64::MAX);
+        assert_eq!(f.group.as_deref(), Some("第一组"));
+        assert!(f.voters_only);
+        match f.name {
+            Some(TextMatch::Prefix { from, below }) => {
+                assert_eq!(from, "张");
+                assert_eq!(below, prefix_successor("张"));
+            }
+            other => panic!("{other:?}"),
+        }
+        let f = RollFilter::new(&ResidentQuery {
+            resident_id: Some("1101x".into()),
+            ..ResidentQuery::default()
+        });
+        assert_eq!(
+            f.resident_id,
+            Some(TextMatch::Prefix {
+                from: "1101X".into(),
+                below: Some("1101Y".into())
+            })
+        );
+        assert_eq!(f.limit, 50);
+        assert_eq!(f.name, None);
     }
 }

@@ -166,6 +166,140 @@ pub struct StationToken {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
+/// One resident of the roll as the store keeps it (plain data; the rules
+/// live in `huanjie-core`, R-REG-*).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewResident {
+    /// Row number in the imported file (the header is row 1).
+    pub row: u32,
+    /// Normalised 18-character resident ID (GB 11643), upper-case `X`.
+    pub resident_id: String,
+    pub name: String,
+    /// `M` or `F`.
+    pub gender: String,
+    /// 居民小组.
+    pub group: String,
+    /// 户号.
+    pub household: String,
+    pub address: String,
+    /// `registered`, `registered_elsewhere`, `non_registered` or `posted_staff`.
+    pub category: String,
+    pub residence_since: Option<NaiveDate>,
+    pub will_participate: Option<bool>,
+    pub committee_consent: Option<bool>,
+    pub household_representative: bool,
+    pub residents_representative: bool,
+    /// `None`: a voter. `Some(code)`: on the roll but not a voter, e.g.
+    /// `under_18`, `deprived_of_political_rights`, `residence_too_short`,
+    /// `no_committee_consent`, `not_taking_part`.
+    pub exclusion: Option<String>,
+}
+
+impl NewResident {
+    /// Whether this resident is a voter (no exclusion).
+    pub fn is_voter(&self) -> bool {
+        self.exclusion.is_none()
+    }
+}
+
+/// A stored resident of an election's roll.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Resident {
+    pub id: Uuid,
+    pub election_id: Uuid,
+    pub row: u32,
+    pub resident_id: String,
+    pub name: String,
+    pub gender: String,
+    pub group: String,
+    pub household: String,
+    pub address: String,
+    pub category: String,
+    pub residence_since: Option<NaiveDate>,
+    pub will_participate: Option<bool>,
+    pub committee_consent: Option<bool>,
+    pub household_representative: bool,
+    pub residents_representative: bool,
+    pub exclusion: Option<String>,
+    /// When the roll holding this resident was imported.
+    pub created_at: DateTime<Utc>,
+}
+
+/// A voter of an imported roll who is already a voter in another election
+/// of the same round (R-REG-3, 不重登).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RollConflict {
+    /// The row in the file being imported.
+    pub row: u32,
+    pub resident_id: String,
+    pub other_election_id: Uuid,
+    pub other_election_title: String,
+}
+
+/// What [`Store::replace_roll`] did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RollOutcome {
+    /// The roll was replaced: this many residents, of whom this many voters.
+    Imported { residents: u64, voters: u64 },
+    /// Nothing was written: these voters are voters elsewhere in the same
+    /// round (R-REG-3). Ordered by row, then by the other election's title.
+    Conflicts(Vec<RollConflict>),
+}
+
+/// The most residents one [`Store::search_residents`] call returns.
+pub const MAX_RESIDENT_PAGE: u32 = 500;
+
+/// A search of one election's roll. Every given filter must match.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResidentQuery {
+    /// Prefix of the name (a full name is its own prefix).
+    pub name: Option<String>,
+    /// The resident ID: exact when 18 or more characters are given, a
+    /// prefix when fewer. A lower-case `x` is read as `X`.
+    pub resident_id: Option<String>,
+    /// Exact group (居民小组).
+    pub group: Option<String>,
+    /// Only voters (no exclusion).
+    pub voters_only: bool,
+    /// At most [`MAX_RESIDENT_PAGE`]; larger values are capped.
+    pub limit: u32,
+    pub offset: u64,
+}
+
+impl Default for ResidentQuery {
+    /// Everyone, first page of 50.
+    fn default() -> Self {
+        Self {
+            name: None,
+            resident_id: None,
+            group: None,
+            voters_only: false,
+            limit: 50,
+            offset: 0,
+        }
+    }
+}
+
+/// One page of a search: ordered by group, household, name, row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResidentPage {
+    /// How many residents match (on every page).
+    pub total: u64,
+    pub residents: Vec<Resident>,
+}
+
+/// An election's roll at a glance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RollSummary {
+    pub residents: u64,
+    pub voters: u64,
+    /// Every group on the roll with its number of voters, ordered by group.
+    pub groups: Vec<(String, u64)>,
+    /// When the current roll was imported; `None` if none ever was.
+    pub imported_at: Option<DateTime<Utc>>,
+}
+
 /// What can go wrong in storage, in terms the caller can act on.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -258,6 +392,39 @@ pub trait Store: Send + Sync + 'static {
     async fn list_station_tokens(&self, election_id: Uuid) -> StoreResult<Vec<StationToken>>;
     /// `NotFound` when no such token.
     async fn revoke_station_token(&self, id: Uuid, now: DateTime<Utc>) -> StoreResult<()>;
+
+    // --- the resident roll (R-REG) -------------------------------------------
+    /// R-REG-3 (不重登) across elections, then replace, in ONE transaction:
+    /// if any voter of `residents` (exclusion `None`) is a voter in another
+    /// election of the same round on this server (same `election_day` and
+    /// same `body_kind`), returns `Conflicts` (every one, with its file row)
+    /// and writes nothing. Otherwise deletes this election's previous roll
+    /// and inserts all residents. `NotFound` if the election does not exist;
+    /// `Conflict` if a resident ID repeats within `residents`; `Database`
+    /// for a value the schema refuses (e.g. a gender other than `M`/`F`, a
+    /// resident ID not 18 characters long, an unknown category). Nothing is
+    /// written in any of these cases.
+    ///
+    /// Imports take turns: one import at a time per server on PostgreSQL,
+    /// one writer at a time on SQLite.
+    async fn replace_roll(
+        &self,
+        election_id: Uuid,
+        residents: &[NewResident],
+        now: DateTime<Utc>,
+    ) -> StoreResult<RollOutcome>;
+    /// One page of the residents of an election matching `query`, ordered
+    /// by group, household, name, row (text in code-point order), with the
+    /// number that match; the total and the page come from one snapshot.
+    /// An election without a roll (or unknown) has no residents.
+    async fn search_residents(
+        &self,
+        election_id: Uuid,
+        query: &ResidentQuery,
+    ) -> StoreResult<ResidentPage>;
+    /// Counts of the election's roll (all zero, no groups and no
+    /// `imported_at` when it has none, or the election is unknown).
+    async fn roll_summary(&self, election_id: Uuid) -> StoreResult<RollSummary>;
 }
 
 /// Which adapter a database URL selects.

@@ -13,8 +13,11 @@ use uuid::Uuid;
 
 use crate::common::{self, micros, write_error};
 use crate::{
-    Election, NewElection, NewUser, Session, StationToken, Store, StoreError, StoreResult, User,
+    Election, NewElection, NewResident, NewUser, ResidentPage, ResidentQuery, RollOutcome,
+    RollSummary, Session, StationToken, Store, StoreError, StoreResult, User,
 };
+
+mod roll;
 
 static MIGRATOR: Migrator = sqlx::migrate!("../../migrations/postgres");
 
@@ -405,6 +408,27 @@ impl Store for PostgresStore {
             return Err(StoreError::NotFound(format!("station token {id}")));
         }
         Ok(())
+    }
+
+    async fn replace_roll(
+        &self,
+        election_id: Uuid,
+        residents: &[NewResident],
+        now: DateTime<Utc>,
+    ) -> StoreResult<RollOutcome> {
+        roll::replace(self, election_id, residents, now).await
+    }
+
+    async fn search_residents(
+        &self,
+        election_id: Uuid,
+        query: &ResidentQuery,
+    ) -> StoreResult<ResidentPage> {
+        roll::search(self, election_id, query).await
+    }
+
+    async fn roll_summary(&self, election_id: Uuid) -> StoreResult<RollSummary> {
+        roll::summary(self, election_id).await
     }
 }
 

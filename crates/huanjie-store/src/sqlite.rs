@@ -27,8 +27,11 @@ use uuid::Uuid;
 
 use crate::common::{self, micros, write_error};
 use crate::{
-    Election, NewElection, NewUser, Session, StationToken, Store, StoreError, StoreResult, User,
+    Election, NewElection, NewResident, NewUser, ResidentPage, ResidentQuery, RollOutcome,
+    RollSummary, Session, StationToken, Store, StoreError, StoreResult, User,
 };
+
+mod roll;
 
 static MIGRATOR: Migrator = sqlx::migrate!("../../migrations/sqlite");
 
@@ -160,8 +163,16 @@ fn parse_uuid(s: &str, what: &str) -> StoreResult<Uuid> {
 }
 
 fn parse_date(s: &str) -> StoreResult<NaiveDate> {
+    parse_date_of(s, "election day")
+}
+
+fn parse_date_of(s: &str, what: &str) -> StoreResult<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|e| StoreError::Corrupt(format!("election day: bad date {s:?}: {e}")))
+        .map_err(|e| StoreError::Corrupt(format!("{what}: bad date {s:?}: {e}")))
+}
+
+fn date(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
 }
 
 fn get_ts(row: &SqliteRow, col: &str) -> StoreResult<DateTime<Utc>> {
@@ -524,6 +535,27 @@ impl Store for SqliteStore {
             return Err(StoreError::NotFound(format!("station token {id}")));
         }
         Ok(())
+    }
+
+    async fn replace_roll(
+        &self,
+        election_id: Uuid,
+        residents: &[NewResident],
+        now: DateTime<Utc>,
+    ) -> StoreResult<RollOutcome> {
+        roll::replace(self, election_id, residents, now).await
+    }
+
+    async fn search_residents(
+        &self,
+        election_id: Uuid,
+        query: &ResidentQuery,
+    ) -> StoreResult<ResidentPage> {
+        roll::search(self, election_id, query).await
+    }
+
+    async fn roll_summary(&self, election_id: Uuid) -> StoreResult<RollSummary> {
+        roll::summary(self, election_id).await
     }
 }
 

@@ -18,8 +18,9 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use huanjie_store::{
-    BodyKind, NewElection, NewUser, PositionSeats, PostgresStore, Role, SqliteStore, Store,
-    StoreError,
+    BodyKind, Election, NewElection, NewResident, NewUser, PositionSeats, PostgresStore, Resident,
+    ResidentPage, ResidentQuery, Role, RollConflict, RollOutcome, RollSummary, SqliteStore, Store,
+    StoreError, MAX_RESIDENT_PAGE,
 };
 use huanjie_testkit::postgres::{fresh_database, fresh_sqlite_path};
 use uuid::Uuid;
@@ -126,6 +127,18 @@ conformance!(
     station_tokens_listed_per_election_newest_first,
     revoke_unknown_station_token_is_not_found,
     station_token_hash_conflicts,
+    roll_imports_and_replaces,
+    roll_counts_voters_and_groups,
+    roll_search_by_name,
+    roll_search_by_resident_id,
+    roll_search_by_group_paging_and_order,
+    roll_limit_is_capped_and_big_rolls_round_trip,
+    roll_unknown_election_is_not_found,
+    roll_repeated_resident_id_conflicts_and_writes_nothing,
+    roll_voter_elsewhere_in_the_round_conflicts,
+    roll_same_person_elsewhere_is_fine_when_not_the_same_round,
+    roll_same_person_not_a_voter_in_one_is_fine,
+    roll_concurrent_imports_in_a_round_cannot_both_register,
 );
 
 // --- elections ---------------------------------------------------------------
@@ -719,6 +732,1095 @@ async fn station_token_hash_conflicts(store: Arc<dyn Store>) {
     assert_eq!(store.list_station_tokens(e.id).await.unwrap(), vec![t]);
 }
 
+// --- the resident roll (R-REG) --------------------------------------------------
+
+/// An 18-character resident ID ending in `last` (a digit or `X`).
+fn rid(n: u32, last: char) -> String {
+    format!("11010119900307{:03}{last}", n % 1000)
+}
+
+/// A resident with plain defaults: a registered voter of group 第一组.
+fn person(row: u32, resident_id: &str, name: &str) -> NewResident {
+    NewResident {
+        row,
+        resident_id: resident_id.to_owned(),
+        name: name.to_owned(),
+        gender: if row % 2 == 0 { "F" } else { "M" }.to_owned(),
+        group: "第一组".to_owned(),
+        household: "001".to_owned(),
+        address: format!("幸福路{row}号"),
+        category: "registered".to_owned(),
+        residence_since: None,
+        will_participate: None,
+        committee_consent: None,
+        household_representative: false,
+        residents_representative: false,
+        exclusion: None,
+    }
+}
+
+fn in_group(mut r: NewResident, group: &str, household: &str) -> NewResident {
+    r.group = group.to_owned();
+    r.household = household.to_owned();
+    r
+}
+
+fn excluded(mut r: NewResident, why: &str) -> NewResident {
+    r.exclusion = Some(why.to_owned());
+    r
+}
+
+/// A search with only the given name prefix (everything else default).
+fn by_name(name: &str) -> ResidentQuery {
+    ResidentQuery {
+        name: Some(name.to_owned()),
+        ..ResidentQuery::default()
+    }
+}
+
+fn by_id(id: &str) -> ResidentQuery {
+    ResidentQuery {
+        resident_id: Some(id.to_owned()),
+        ..ResidentQuery::default()
+    }
+}
+
+/// The file rows of a page, in the order returned.
+fn rows(page: &ResidentPage) -> Vec<u32> {
+    page.residents.iter().map(|r| r.row).collect()
+}
+
+/// The stored form of `new` in `election` (ids are the store's).
+fn stored(new: &NewResident, id: Uuid, election: Uuid, at: DateTime<Utc>) -> Resident {
+    Resident {
+        id,
+        election_id: election,
+        row: new.row,
+        resident_id: new.resident_id.clone(),
+        name: new.name.clone(),
+        gender: new.gender.clone(),
+        group: new.group.clone(),
+        household: new.household.clone(),
+        address: new.address.clone(),
+        category: new.category.clone(),
+        residence_since: new.residence_since,
+        will_participate: new.will_participate,
+        committee_consent: new.committee_consent,
+        household_representative: new.household_representative,
+        residents_representative: new.residents_representative,
+        exclusion: new.exclusion.clone(),
+        created_at: at,
+    }
+}
+
+/// Every resident of an election's roll, in listing order, paging by 500.
+async fn whole_roll(store: &dyn Store, election: Uuid) -> Vec<Resident> {
+    let mut all = Vec::new();
+    loop {
+        let page = store
+            .search_residents(
+                election,
+                &ResidentQuery {
+                    limit: 500,
+                    offset: all.len() as u64,
+                    ..ResidentQuery::default()
+                },
+            )
+            .await
+            .unwrap();
+        let done = page.residents.len() < 500;
+        all.extend(page.residents);
+        if done {
+            return all;
+        }
+    }
+}
+
+fn round_election(title: &str, day: (i32, u32, u32), kind: BodyKind) -> NewElection {
+    NewElection {
+        body_kind: kind,
+        title: title.to_owned(),
+        profile: "county-2006".to_owned(),
+        election_day: NaiveDate::from_ymd_opt(day.0, day.1, day.2).unwrap(),
+        seats: seats(&[("member", 5)]),
+    }
+}
+
+/// A small roll over two groups, deliberately out of listing order.
+fn small_roll() -> Vec<NewResident> {
+    vec![
+        in_group(person(2, &rid(1, '0'), "王小明"), "第二组", "201"),
+        in_group(person(3, &rid(2, 'X'), "王小"), "第一组", "102"),
+        excluded(
+            in_group(person(4, &rid(3, '5'), "李四"), "第一组", "101"),
+            "under_18",
+        ),
+        in_group(person(5, &rid(4, '1'), "张三"), "第一组", "101"),
+        in_group(person(6, &rid(5, '2'), "王大锤"), "第二组", "201"),
+        in_group(person(7, &rid(6, '3'), "张三"), "第一组", "101"),
+    ]
+}
+
+async fn roll_imports_and_replaces(store: Arc<dyn Store>) {
+    let e = store
+        .create_election(&election("E", &[("member", 5)]), at(0))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.roll_summary(e.id).await.unwrap(),
+        RollSummary {
+            residents: 0,
+            voters: 0,
+            groups: vec![],
+            imported_at: None
+        }
+    );
+    let first = small_roll();
+    let now = at(10) + Duration::nanoseconds(123_456_789);
+    assert_eq!(
+        store.replace_roll(e.id, &first, now).await.unwrap(),
+        RollOutcome::Imported {
+            residents: 6,
+            voters: 5
+        }
+    );
+    let micro = at(10) + Duration::nanoseconds(123_456_000);
+    let got = whole_roll(&*store, e.id).await;
+    // Listing order: group, household, name, file row.
+    assert_eq!(
+        got.iter().map(|r| r.row).collect::<Vec<_>>(),
+        vec![5, 7, 4, 3, 6, 2]
+    );
+    for r in &got {
+        let new = first.iter().find(|n| n.row == r.row).unwrap();
+        assert_eq!(r, &stored(new, r.id, e.id, micro));
+    }
+    let ids: std::collections::HashSet<Uuid> = got.iter().map(|r| r.id).collect();
+    assert_eq!(ids.len(), 6, "ids are distinct");
+    assert_eq!(
+        store.roll_summary(e.id).await.unwrap().imported_at,
+        Some(micro)
+    );
+
+    // Replacing: the old roll is gone, the new one is all there is.
+    let second = vec![
+        person(2, &rid(7, '7'), "赵六"),
+        excluded(person(3, &rid(1, '0'), "王小明"), "not_taking_part"),
+    ];
+    assert_eq!(
+        store.replace_roll(e.id, &second, at(20)).await.unwrap(),
+        RollOutcome::Imported {
+            residents: 2,
+            voters: 1
+        }
+    );
+    let got = whole_roll(&*store, e.id).await;
+    assert_eq!(
+        got.iter()
+            .map(|r| (r.row, r.name.as_str()))
+            .collect::<Vec<_>>(),
+        vec![(3, "王小明"), (2, "赵六")]
+    );
+    assert!(got.iter().all(|r| !ids.contains(&r.id)), "new ids");
+    assert!(got.iter().all(|r| r.created_at == at(20)));
+    assert_eq!(
+        store.search_residents(e.id, &by_name("张")).await.unwrap(),
+        ResidentPage {
+            total: 0,
+            residents: vec![]
+        }
+    );
+    assert_eq!(
+        store.roll_summary(e.id).await.unwrap(),
+        RollSummary {
+            residents: 2,
+            voters: 1,
+            groups: vec![("第一组".to_owned(), 1)],
+            imported_at: Some(at(20))
+        }
+    );
+
+    // An empty roll is a roll too.
+    assert_eq!(
+        store.replace_roll(e.id, &[], at(30)).await.unwrap(),
+        RollOutcome::Imported {
+            residents: 0,
+            voters: 0
+        }
+    );
+    assert_eq!(
+        store.roll_summary(e.id).await.unwrap(),
+        RollSummary {
+            residents: 0,
+            voters: 0,
+            groups: vec![],
+            imported_at: Some(at(30))
+        }
+    );
+    assert_eq!(whole_roll(&*store, e.id).await, vec![]);
+}
+
+async fn roll_counts_voters_and_groups(store: Arc<dyn Store>) {
+    let e = store
+        .create_election(&election("E", &[("member", 5)]), at(0))
+        .await
+        .unwrap();
+    let roll = vec![
+        in_group(person(2, &rid(1, '1'), "甲"), "3组", "1"),
+        excluded(
+            in_group(person(3, &rid(2, '2'), "乙"), "1组", "1"),
+            "under_18",
+        ),
+        in_group(person(4, &rid(3, '3'), "丙"), "2组", "1"),
+        excluded(
+            in_group(person(5, &rid(4, '4'), "丁"), "2组", "2"),
+            "deprived_of_political_rights",
+        ),
+        in_group(person(6, &rid(5, '5'), "戊"), "2组", "3"),
+        in_group(person(7, &rid(6, '6'), "己"), "10组", "1"),
+    ];
+    assert_eq!(
+        store.replace_roll(e.id, &roll, at(1)).await.unwrap(),
+        RollOutcome::Imported {
+            residents: 6,
+            voters: 4
+        }
+    );
+    // Every group, in byte order, with its voters (0 for 1组).
+    assert_eq!(
+        store.roll_summary(e.id).await.unwrap(),
+        RollSummary {
+            residents: 6,
+            voters: 4,
+            groups: vec![
+                ("10组".to_owned(), 1),
+                ("1组".to_owned(), 0),
+                ("2组".to_owned(), 2),
+                ("3组".to_owned(), 1),
+            ],
+            imported_at: Some(at(1))
+        }
+    );
+    let all = store
+        .search_residents(e.id, &ResidentQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(all.total, 6);
+    assert_eq!(rows(&all), vec![7, 3, 4, 5, 6, 2]);
+    let voters = store
+        .search_residents(
+            e.id,
+            &ResidentQuery {
+                voters_only: true,
+                ..ResidentQuery::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(voters.total, 4);
+    assert_eq!(rows(&voters), vec![7, 4, 6, 2]);
+    assert!(voters.residents.iter().all(|r| r.exclusion.is_none()));
+}
+
+async fn roll_search_by_name(store: Arc<dyn Store>) {
+    let e = store
+        .create_election(&election("E", &[("member", 5)]), at(0))
+        .await
+        .unwrap();
+    store
+        .replace_roll(e.id, &small_roll(), at(1))
+        .await
+        .unwrap();
+    let names = |page: &ResidentPage| -> Vec<String> {
+        page.residents.iter().map(|r| r.name.clone()).collect()
+    };
+    // A prefix: in listing order (第一组 before 第二组).
+    let wang = store.search_residents(e.id, &by_name("王")).await.unwrap();
+    assert_eq!(wang.total, 3);
+    assert_eq!(names(&wang), vec!["王小", "王大锤", "王小明"]);
+    // A full name is a prefix too: 王小 finds 王小 and 王小明.
+    let xiao = store
+        .search_residents(e.id, &by_name("王小"))
+        .await
+        .unwrap();
+    assert_eq!(rows(&xiao), vec![3, 2]);
+    let full = store
+        .search_residents(e.id, &by_name("王小明"))
+        .await
+        .unwrap();
+    assert_eq!(rows(&full), vec![2]);
+    // Two residents with one name, ordered by file row.
+    let zhang = store
+        .search_residents(e.id, &by_name("张三"))
+        .await
+        .unwrap();
+    assert_eq!(rows(&zhang), vec![5, 7]);
+    // Only prefixes: not a middle or an end, not a longer name.
+    for miss in ["小明", "明", "王小明明", "张三丰", "Wang", "李四 "] {
+        let page = store.search_residents(e.id, &by_name(miss)).await.unwrap();
+        assert_eq!(page.total, 0, "{miss}");
+        assert_eq!(page.residents, vec![], "{miss}");
+    }
+    // The excluded 李四 is found unless voters only.
+    assert_eq!(
+        rows(&store.search_residents(e.id, &by_name("李")).await.unwrap()),
+        vec![4]
+    );
+    let voters_only = ResidentQuery {
+        voters_only: true,
+        ..by_name("李")
+    };
+    assert_eq!(
+        store.search_residents(e.id, &voters_only).await.unwrap(),
+        ResidentPage {
+            total: 0,
+            residents: vec![]
+        }
+    );
+    // An empty prefix matches everyone.
+    assert_eq!(
+        store
+            .search_residents(e.id, &by_name(""))
+            .await
+            .unwrap()
+            .total,
+        6
+    );
+}
+
+async fn roll_search_by_resident_id(store: Arc<dyn Store>) {
+    let e = store
+        .create_election(&election("E", &[("member", 5)]), at(0))
+        .await
+        .unwrap();
+    // Names in code-point order (一 < 丁 < 七 < 万), so the listing order
+    // is the row order.
+    let roll = vec![
+        person(2, "11010119900307001X", "一"),
+        person(3, "110101199003070020", "丁"),
+        person(4, "110101199003070100", "七"),
+        person(5, "110102199003070010", "万"),
+    ];
+    store.replace_roll(e.id, &roll, at(1)).await.unwrap();
+    let found = |q: &str| {
+        let store = store.clone();
+        let q = q.to_owned();
+        async move { rows(&store.search_residents(e.id, &by_id(&q)).await.unwrap()) }
+    };
+    // Exact, with an upper- or lower-case check character.
+    assert_eq!(found("11010119900307001X").await, vec![2]);
+    assert_eq!(found("11010119900307001x").await, vec![2]);
+    assert_eq!(found("110101199003070020").await, vec![3]);
+    // Prefixes (fewer than 18 characters), lower-case x too.
+    assert_eq!(found("1101011990030700").await, vec![2, 3]);
+    assert_eq!(found("11010119900307001").await, vec![2]);
+    assert_eq!(found("110101").await, vec![2, 3, 4]);
+    assert_eq!(found("1101").await, vec![2, 3, 4, 5]);
+    assert_eq!(found("1").await, vec![2, 3, 4, 5]);
+    // Eighteen characters are never a prefix; neither is a longer string.
+    assert_eq!(found("110101199003070010").await, Vec::<u32>::new());
+    assert_eq!(found("11010119900307001X0").await, Vec::<u32>::new());
+    assert_eq!(found("2").await, Vec::<u32>::new());
+    assert_eq!(found("x").await, Vec::<u32>::new());
+    let page = store
+        .search_residents(e.id, &by_id("110101"))
+        .await
+        .unwrap();
+    assert_eq!(page.total, 3);
+    assert_eq!(page.residents[0].resident_id, "11010119900307001X");
+    // ID and name together must both match.
+    let both = ResidentQuery {
+        name: Some("丁".to_owned()),
+        ..by_id("110101")
+    };
+    assert_eq!(
+        rows(&store.search_residents(e.id, &both).await.unwrap()),
+        vec![3]
+    );
+    // The same ID in another election's roll is not this roll's.
+    let other = store
+        .create_election(
+            &round_election("other", (2027, 1, 1), BodyKind::ResidentsCommittee),
+            at(2),
+        )
+        .await
+        .unwrap();
+    store
+        .replace_roll(other.id, &[person(9, "110101199003070020", "丁")], at(3))
+        .await
+        .unwrap();
+    assert_eq!(found("110101199003070020").await, vec![3]);
+    assert_eq!(found("11").await, vec![2, 3, 4, 5]);
+}
+
+async fn roll_search_by_group_paging_and_order(store: Arc<dyn Store>) {
+    let e = store
+        .create_election(&election("E", &[("member", 5)]), at(0))
+        .await
+        .unwrap();
+    // 30 residents: groups A/B/C, households, names and rows scrambled.
+    let mut roll = Vec::new();
+    for i in 0..30_u32 {
+        let group = ["C组", "A组", "B组"][(i % 3) as usize];
+        let household = format!("{:02}", (i * 7) % 5);
+        let name = ["周", "吴", "郑", "王"][(i % 4) as usize];
+        let mut r = in_group(person(100 - i, &rid(i, '0'), name), group, &household);
+        if i % 5 == 0 {
+            r = excluded(r, "residence_too_short");
+        }
+        roll.push(r);
+    }
+    store.replace_roll(e.id, &roll, at(1)).await.unwrap();
+    let mut expected: Vec<&NewResident> = roll.iter().collect();
+    expected.sort_by(|a, b| {
+        (&a.group, &a.household, &a.name, a.row).cmp(&(&b.group, &b.household, &b.name, b.row))
+    });
+    let expected_rows: Vec<u32> = expected.iter().map(|r| r.row).collect();
+    assert_eq!(
+        whole_roll(&*store, e.id)
+            .await
+            .iter()
+            .map(|r| r.row)
+            .collect::<Vec<_>>(),
+        expected_rows
+    );
+    // Pages of 7: the same order, the same total on every page.
+    let mut paged = Vec::new();
+    for page_no in 0..5_u64 {
+        let page = store
+            .search_residents(
+                e.id,
+                &ResidentQuery {
+                    limit: 7,
+                    offset: page_no * 7,
+                    ..ResidentQuery::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(page.total, 30);
+        assert_eq!(page.residents.len(), if page_no < 4 { 7 } else { 2 });
+        paged.extend(rows(&page));
+    }
+    assert_eq!(paged, expected_rows);
+    // Beyond the end: nothing, but the total.
+    let past = store
+        .search_residents(
+            e.id,
+            &ResidentQuery {
+                offset: 30,
+                ..ResidentQuery::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!((past.total, past.residents.len()), (30, 0));
+    let huge = ResidentQuery {
+        offset: u64::MAX,
+        ..ResidentQuery::default()
+    };
+    assert_eq!(
+        store.search_residents(e.id, &huge).await.unwrap().residents,
+        vec![]
+    );
+    // limit 0: only the total.
+    let zero = ResidentQuery {
+        limit: 0,
+        ..ResidentQuery::default()
+    };
+    assert_eq!(
+        store.search_residents(e.id, &zero).await.unwrap(),
+        ResidentPage {
+            total: 30,
+            residents: vec![]
+        }
+    );
+    // Group filter, alone and with voters only.
+    let b: Vec<u32> = expected
+        .iter()
+        .filter(|r| r.group == "B组")
+        .map(|r| r.row)
+        .collect();
+    let group_b = ResidentQuery {
+        group: Some("B组".to_owned()),
+        ..ResidentQuery::default()
+    };
+    let page = store.search_residents(e.id, &group_b).await.unwrap();
+    assert_eq!((page.total, rows(&page)), (10, b));
+    let b_voters: Vec<u32> = expected
+        .iter()
+        .filter(|r| r.group == "B组" && r.exclusion.is_none())
+        .map(|r| r.row)
+        .collect();
+    let page = store
+        .search_residents(
+            e.id,
+            &ResidentQuery {
+                voters_only: true,
+                ..group_b.clone()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.total, b_voters.len() as u64);
+    assert_eq!(rows(&page), b_voters);
+    // Group and name together; a group that does not exist; a group is
+    // matched exactly, not by prefix.
+    let page = store
+        .search_residents(
+            e.id,
+            &ResidentQuery {
+                name: Some("王".to_owned()),
+                ..group_b.clone()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(page.total > 0);
+    assert!(page
+        .residents
+        .iter()
+        .all(|r| r.group == "B组" && r.name == "王"));
+    for group in ["D组", "B", "b组", ""] {
+        let q = ResidentQuery {
+            group: Some(group.to_owned()),
+            ..ResidentQuery::default()
+        };
+        assert_eq!(
+            store.search_residents(e.id, &q).await.unwrap().total,
+            0,
+            "{group}"
+        );
+    }
+}
+
+async fn roll_limit_is_capped_and_big_rolls_round_trip(store: Arc<dyn Store>) {
+    let e = store
+        .create_election(&election("E", &[("member", 5)]), at(0))
+        .await
+        .unwrap();
+    // 5,000 residents: several INSERT batches on SQLite; every field
+    // varied, including text that needs care in transit.
+    let odd_text = [
+        "tab\there",
+        "line\nbreak",
+        "back\\slash\\N",
+        "quote'\"",
+        "emoji 🗳️",
+        "\\.",
+        "CR\r",
+    ];
+    let roll: Vec<NewResident> = (0..5_000_u32)
+        .map(|i| NewResident {
+            row: i + 2,
+            resident_id: format!(
+                "{:06}{:08}{:03}{}",
+                110_101 + i % 7,
+                19_500_101 + i,
+                i % 997,
+                if i % 11 == 0 {
+                    'X'
+                } else {
+                    char::from(b'0' + (i % 10) as u8)
+                }
+            ),
+            name: format!("{}{}", ["赵", "钱", "孙", "李"][(i % 4) as usize], i % 300),
+            gender: if i % 2 == 0 { "F" } else { "M" }.to_owned(),
+            group: format!("第{}组", i % 13),
+            household: format!("{:04}", i / 3),
+            address: if i % 17 == 0 {
+                odd_text[(i as usize / 17) % odd_text.len()].to_owned()
+            } else {
+                format!("幸福路{i}号")
+            },
+            category: [
+                "registered",
+                "registered_elsewhere",
+                "non_registered",
+                "posted_staff",
+            ][(i % 4) as usize]
+                .to_owned(),
+            residence_since: (i % 3 == 0).then(|| {
+                NaiveDate::from_ymd_opt(1990, 1, 1).unwrap() + Duration::days(i64::from(i))
+            }),
+            will_participate: [None, Some(true), Some(false)][(i % 3) as usize],
+            committee_consent: [Some(false), None, Some(true)][(i % 3) as usize],
+            household_representative: i % 3 == 0,
+            residents_representative: i % 101 == 0,
+            exclusion: match i % 9 {
+                0 => Some("under_18".to_owned()),
+                1 => Some("no_committee_consent".to_owned()),
+                _ => None,
+            },
+        })
+        .collect();
+    let voters = roll.iter().filter(|r| r.exclusion.is_none()).count() as u64;
+    assert_eq!(
+        store.replace_roll(e.id, &roll, at(5)).await.unwrap(),
+        RollOutcome::Imported {
+            residents: 5_000,
+            voters
+        }
+    );
+    // The limit is capped at 500.
+    let page = store
+        .search_residents(
+            e.id,
+            &ResidentQuery {
+                limit: 10_000,
+                ..ResidentQuery::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.total, 5_000);
+    assert_eq!(page.residents.len(), MAX_RESIDENT_PAGE as usize);
+    // Every field of every resident comes back exactly, in listing order.
+    let got = whole_roll(&*store, e.id).await;
+    assert_eq!(got.len(), 5_000);
+    let mut expected: Vec<&NewResident> = roll.iter().collect();
+    expected.sort_by(|a, b| {
+        (&a.group, &a.household, &a.name, a.row).cmp(&(&b.group, &b.household, &b.name, b.row))
+    });
+    for (r, new) in got.iter().zip(&expected) {
+        assert_eq!(r, &stored(new, r.id, e.id, at(5)));
+    }
+    let ids: std::collections::HashSet<Uuid> = got.iter().map(|r| r.id).collect();
+    assert_eq!(ids.len(), 5_000);
+    // The odd text is stored as given.
+    for text in odd_text {
+        assert!(got.iter().any(|r| r.address == text), "{text:?}");
+    }
+    // A prefix that matches a quarter of the roll, paged to the end (on
+    // SQLite the first pages walk the listing order, the later ones sort
+    // the matches: both give the same order), alone and with filters.
+    for (name, group, voters_only) in [
+        ("赵", None, false),
+        ("赵", None, true),
+        ("赵", Some("第3组"), false),
+        ("钱1", None, true),
+    ] {
+        let want: Vec<u32> = expected
+            .iter()
+            .filter(|r| r.name.starts_with(name))
+            .filter(|r| group.is_none_or(|g| r.group == g))
+            .filter(|r| !voters_only || r.exclusion.is_none())
+            .map(|r| r.row)
+            .collect();
+        assert!(!want.is_empty());
+        let mut paged = Vec::new();
+        loop {
+            let page = store
+                .search_residents(
+                    e.id,
+                    &ResidentQuery {
+                        name: Some(name.to_owned()),
+                        group: group.map(str::to_owned),
+                        voters_only,
+                        limit: 40,
+                        offset: paged.len() as u64,
+                        ..ResidentQuery::default()
+                    },
+                )
+                .await
+                .unwrap();
+            assert_eq!(page.total, want.len() as u64, "{name} {group:?}");
+            if page.residents.is_empty() {
+                break;
+            }
+            paged.extend(rows(&page));
+        }
+        assert_eq!(paged, want, "{name} {group:?} {voters_only}");
+    }
+    let summary = store.roll_summary(e.id).await.unwrap();
+    assert_eq!((summary.residents, summary.voters), (5_000, voters));
+    assert_eq!(summary.groups.len(), 13);
+    assert_eq!(summary.groups.iter().map(|(_, v)| v).sum::<u64>(), voters);
+}
+
+async fn roll_unknown_election_is_not_found(store: Arc<dyn Store>) {
+    let kept = store
+        .create_election(&election("kept", &[("member", 5)]), at(0))
+        .await
+        .unwrap();
+    store
+        .replace_roll(kept.id, &small_roll(), at(1))
+        .await
+        .unwrap();
+    let nobody = Uuid::new_v4();
+    match store.replace_roll(nobody, &small_roll(), at(2)).await {
+        Err(StoreError::NotFound(msg)) => assert!(msg.contains(&nobody.to_string()), "{msg}"),
+        other => panic!("expected NotFound, got {other:?}"),
+    }
+    match store.replace_roll(nobody, &[], at(2)).await {
+        Err(StoreError::NotFound(_)) => {}
+        other => panic!("expected NotFound, got {other:?}"),
+    }
+    // Reads of an unknown election (or one without a roll) are empty.
+    assert_eq!(
+        store
+            .search_residents(nobody, &ResidentQuery::default())
+            .await
+            .unwrap(),
+        ResidentPage {
+            total: 0,
+            residents: vec![]
+        }
+    );
+    assert_eq!(
+        store.roll_summary(nobody).await.unwrap(),
+        RollSummary {
+            residents: 0,
+            voters: 0,
+            groups: vec![],
+            imported_at: None
+        }
+    );
+    assert_eq!(store.roll_summary(kept.id).await.unwrap().residents, 6);
+}
+
+async fn roll_repeated_resident_id_conflicts_and_writes_nothing(store: Arc<dyn Store>) {
+    let e = store
+        .create_election(&election("E", &[("member", 5)]), at(0))
+        .await
+        .unwrap();
+    store
+        .replace_roll(e.id, &small_roll(), at(1))
+        .await
+        .unwrap();
+    let before = whole_roll(&*store, e.id).await;
+    let repeated = vec![
+        person(2, &rid(8, '8'), "甲"),
+        person(3, &rid(9, '9'), "乙"),
+        excluded(person(4, &rid(8, '8'), "甲"), "under_18"),
+    ];
+    match store.replace_roll(e.id, &repeated, at(2)).await {
+        Err(StoreError::Conflict(msg)) => assert!(msg.contains("roll"), "{msg}"),
+        other => panic!("expected Conflict, got {other:?}"),
+    }
+    assert_eq!(whole_roll(&*store, e.id).await, before);
+    // The same with a bigger roll elsewhere (on SQLite the import then keeps
+    // its indexes instead of building them again).
+    let other = store
+        .create_election(
+            &round_election("other", (2027, 1, 1), BodyKind::ResidentsCommittee),
+            at(0),
+        )
+        .await
+        .unwrap();
+    let bigger: Vec<NewResident> = (0..40).map(|i| person(i + 2, &rid(i, '0'), "丙")).collect();
+    store.replace_roll(other.id, &bigger, at(1)).await.unwrap();
+    match store.replace_roll(e.id, &repeated, at(2)).await {
+        Err(StoreError::Conflict(msg)) => assert!(msg.contains("roll"), "{msg}"),
+        other => panic!("expected Conflict, got {other:?}"),
+    }
+    assert_eq!(whole_roll(&*store, e.id).await, before);
+    assert_eq!(store.roll_summary(other.id).await.unwrap().residents, 40);
+    assert_eq!(
+        store.roll_summary(e.id).await.unwrap().imported_at,
+        Some(at(1))
+    );
+    // A value the schema refuses: nothing written either.
+    let mut bad = person(2, &rid(8, '8'), "甲");
+    bad.gender = "X".to_owned();
+    let err = store.replace_roll(e.id, &[bad], at(3)).await.unwrap_err();
+    assert!(matches!(err, StoreError::Database(_)), "{err:?}");
+    assert_eq!(whole_roll(&*store, e.id).await, before);
+    // The store still works afterwards.
+    store
+        .replace_roll(e.id, &[person(2, &rid(8, '8'), "甲")], at(4))
+        .await
+        .unwrap();
+    assert_eq!(store.roll_summary(e.id).await.unwrap().residents, 1);
+}
+
+async fn roll_voter_elsewhere_in_the_round_conflicts(store: Arc<dyn Store>) {
+    let day = (2026, 4, 12);
+    let kind = BodyKind::ResidentsCommittee;
+    let a = store
+        .create_election(&round_election("A 社区", day, kind), at(0))
+        .await
+        .unwrap();
+    let c = store
+        .create_election(&round_election("C 社区", day, kind), at(0))
+        .await
+        .unwrap();
+    let b = store
+        .create_election(&round_election("B 社区", day, kind), at(0))
+        .await
+        .unwrap();
+    let x = rid(1, 'X');
+    let y = rid(2, '2');
+    let w = rid(3, '3');
+    let z = rid(4, '4');
+    let imported = |residents, voters| RollOutcome::Imported { residents, voters };
+    let conflict = |row, resident_id: &str, other: &Election| RollConflict {
+        row,
+        resident_id: resident_id.to_owned(),
+        other_election_id: other.id,
+        other_election_title: other.title.clone(),
+    };
+    assert_eq!(
+        store
+            .replace_roll(
+                a.id,
+                &[
+                    person(2, &x, "甲"),
+                    person(3, &y, "乙"),
+                    person(4, &w, "丙")
+                ],
+                at(1),
+            )
+            .await
+            .unwrap(),
+        imported(3, 3)
+    );
+    assert_eq!(
+        store
+            .replace_roll(c.id, &[person(9, &z, "丁")], at(1))
+            .await
+            .unwrap(),
+        imported(1, 1)
+    );
+    // B's roll before the attempt.
+    assert_eq!(
+        store
+            .replace_roll(b.id, &[person(2, &rid(50, '0'), "原")], at(2))
+            .await
+            .unwrap(),
+        imported(1, 1)
+    );
+    let before = whole_roll(&*store, b.id).await;
+    let summary_before = store.roll_summary(b.id).await.unwrap();
+
+    // Every conflict, in file-row order, whatever the order of the file.
+    let attempt = vec![
+        person(9, &z, "丁"),
+        person(2, &rid(60, '0'), "新"),
+        person(7, &x, "甲"),
+        excluded(person(8, &w, "丙"), "not_taking_part"),
+        person(5, &y, "乙"),
+    ];
+    assert_eq!(
+        store.replace_roll(b.id, &attempt, at(3)).await.unwrap(),
+        RollOutcome::Conflicts(vec![
+            conflict(5, &y, &a),
+            conflict(7, &x, &a),
+            conflict(9, &z, &c),
+        ])
+    );
+    // Nothing written: B's previous roll is intact.
+    assert_eq!(whole_roll(&*store, b.id).await, before);
+    assert_eq!(store.roll_summary(b.id).await.unwrap(), summary_before);
+    assert_eq!(
+        store
+            .search_residents(b.id, &by_id(&x))
+            .await
+            .unwrap()
+            .total,
+        0
+    );
+    // …and so are the others.
+    assert_eq!(store.roll_summary(a.id).await.unwrap().residents, 3);
+    assert_eq!(store.roll_summary(c.id).await.unwrap().residents, 1);
+
+    // Re-importing A is no conflict with A's own previous roll, but a voter
+    // of C is still C's.
+    assert_eq!(
+        store
+            .replace_roll(a.id, &[person(2, &y, "乙")], at(4))
+            .await
+            .unwrap(),
+        imported(1, 1)
+    );
+    assert_eq!(
+        store
+            .replace_roll(a.id, &[person(3, &z, "丁")], at(5))
+            .await
+            .unwrap(),
+        RollOutcome::Conflicts(vec![conflict(3, &z, &c)])
+    );
+    assert_eq!(whole_roll(&*store, a.id).await.len(), 1);
+    // Now A holds only Y: B may have X and W, not Y or Z.
+    assert_eq!(
+        store.replace_roll(b.id, &attempt, at(6)).await.unwrap(),
+        RollOutcome::Conflicts(vec![conflict(5, &y, &a), conflict(9, &z, &c)])
+    );
+    let without = [attempt[1].clone(), attempt[2].clone(), attempt[3].clone()];
+    assert_eq!(
+        store.replace_roll(b.id, &without, at(7)).await.unwrap(),
+        imported(3, 2)
+    );
+}
+
+async fn roll_same_person_elsewhere_is_fine_when_not_the_same_round(store: Arc<dyn Store>) {
+    let day = (2026, 4, 12);
+    let base = store
+        .create_election(
+            &round_election("base", day, BodyKind::ResidentsCommittee),
+            at(0),
+        )
+        .await
+        .unwrap();
+    let other_day = store
+        .create_election(
+            &round_election("other day", (2026, 4, 13), BodyKind::ResidentsCommittee),
+            at(0),
+        )
+        .await
+        .unwrap();
+    let other_kind = store
+        .create_election(
+            &round_election("other kind", day, BodyKind::SupervisoryCommittee),
+            at(0),
+        )
+        .await
+        .unwrap();
+    let x = rid(1, '1');
+    store
+        .replace_roll(base.id, &[person(2, &x, "甲")], at(1))
+        .await
+        .unwrap();
+    for e in [&other_day, &other_kind] {
+        assert_eq!(
+            store
+                .replace_roll(e.id, &[person(4, &x, "甲")], at(2))
+                .await
+                .unwrap(),
+            RollOutcome::Imported {
+                residents: 1,
+                voters: 1
+            },
+            "{}",
+            e.title
+        );
+    }
+    // And the other way round.
+    assert_eq!(
+        store
+            .replace_roll(base.id, &[person(3, &x, "甲")], at(3))
+            .await
+            .unwrap(),
+        RollOutcome::Imported {
+            residents: 1,
+            voters: 1
+        }
+    );
+}
+
+async fn roll_same_person_not_a_voter_in_one_is_fine(store: Arc<dyn Store>) {
+    let day = (2026, 4, 12);
+    let kind = BodyKind::ResidentsCommittee;
+    let a = store
+        .create_election(&round_election("A", day, kind), at(0))
+        .await
+        .unwrap();
+    let b = store
+        .create_election(&round_election("B", day, kind), at(0))
+        .await
+        .unwrap();
+    let x = rid(1, '1');
+    // Not a voter in A, a voter in B.
+    store
+        .replace_roll(
+            a.id,
+            &[excluded(person(2, &x, "甲"), "not_taking_part")],
+            at(1),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .replace_roll(b.id, &[person(2, &x, "甲")], at(2))
+            .await
+            .unwrap(),
+        RollOutcome::Imported {
+            residents: 1,
+            voters: 1
+        }
+    );
+    // A voter in B, not a voter in A's new roll either: still fine.
+    assert_eq!(
+        store
+            .replace_roll(
+                a.id,
+                &[excluded(person(5, &x, "甲"), "residence_too_short")],
+                at(3)
+            )
+            .await
+            .unwrap(),
+        RollOutcome::Imported {
+            residents: 1,
+            voters: 0
+        }
+    );
+    // Both voters: the second import conflicts.
+    assert_eq!(
+        store
+            .replace_roll(a.id, &[person(5, &x, "甲")], at(4))
+            .await
+            .unwrap(),
+        RollOutcome::Conflicts(vec![RollConflict {
+            row: 5,
+            resident_id: x.clone(),
+            other_election_id: b.id,
+            other_election_title: "B".to_owned(),
+        }])
+    );
+}
+
+async fn roll_concurrent_imports_in_a_round_cannot_both_register(store: Arc<dyn Store>) {
+    const ELECTIONS: usize = 4;
+    let x = rid(1, '1');
+    let mut elections = Vec::new();
+    for i in 0..ELECTIONS {
+        let e = store
+            .create_election(
+                &round_election(
+                    &format!("E{i}"),
+                    (2026, 4, 12),
+                    BodyKind::ResidentsCommittee,
+                ),
+                at(0),
+            )
+            .await
+            .unwrap();
+        elections.push(e.id);
+    }
+    let start = Arc::new(tokio::sync::Barrier::new(ELECTIONS));
+    let mut imports = tokio::task::JoinSet::new();
+    for (i, id) in elections.iter().copied().enumerate() {
+        let store = store.clone();
+        let start = start.clone();
+        let roll = vec![
+            person(2, &x, "甲"),
+            person(3, &rid(100 + i as u32, '0'), "独"),
+        ];
+        imports.spawn(async move {
+            start.wait().await;
+            store.replace_roll(id, &roll, at(1)).await
+        });
+    }
+    let mut imported = 0;
+    let mut conflicts = 0;
+    while let Some(joined) = imports.join_next().await {
+        match joined.unwrap().unwrap() {
+            RollOutcome::Imported { .. } => imported += 1,
+            RollOutcome::Conflicts(c) => {
+                assert_eq!(c.len(), 1, "{c:?}");
+                assert_eq!(c[0].resident_id, x);
+                conflicts += 1;
+            }
+        }
+    }
+    assert_eq!((imported, conflicts), (1, ELECTIONS - 1));
+    let mut holding = 0;
+    for id in elections {
+        holding += store.search_residents(id, &by_id(&x)).await.unwrap().total;
+    }
+    assert_eq!(holding, 1, "exactly one roll holds the voter");
+}
+
 // --- SQLite-specific -------------------------------------------------------------
 
 #[tokio::test]
@@ -810,7 +1912,7 @@ async fn sqlite_reopen_keeps_data_and_applies_migrations_once() {
                 .fetch_all(store.pool())
                 .await
                 .unwrap();
-        assert_eq!(applied, vec![(1, true)]);
+        assert_eq!(applied, vec![(1, true), (2, true)]);
         store.close().await;
     }
 }
@@ -904,7 +2006,7 @@ async fn postgres_connect_accepts_both_schemes_and_migrates_once() {
             .fetch_all(store.pool())
             .await
             .unwrap();
-    assert_eq!(applied, vec![(1, true)]);
+    assert_eq!(applied, vec![(1, true), (2, true)]);
 }
 
 // --- raw inspection, both backends -------------------------------------------------
@@ -1090,4 +2192,344 @@ async fn postgres_corrupt_rows_are_reported() {
     .await
     .unwrap();
     corrupt_rows_are_reported(Arc::new(store), bad, good.id).await;
+}
+
+// --- the resident roll, adapter by adapter ------------------------------------------
+
+/// A roll big enough for a query plan to matter, in two elections.
+async fn planned_rolls(store: &dyn Store) -> (Election, Election) {
+    let big = store
+        .create_election(&election("big", &[("member", 5)]), at(0))
+        .await
+        .unwrap();
+    let small = store
+        .create_election(&election("small", &[("member", 5)]), at(0))
+        .await
+        .unwrap();
+    let roll: Vec<NewResident> = (0..3_000_u32)
+        .map(|i| {
+            in_group(
+                person(i + 2, &format!("1101011990{i:07}X"), &format!("名{i}")),
+                &format!("{}组", i % 10),
+                &format!("{:04}", i / 4),
+            )
+        })
+        .collect();
+    assert_eq!(
+        store.replace_roll(big.id, &roll, at(1)).await.unwrap(),
+        RollOutcome::Imported {
+            residents: 3_000,
+            voters: 3_000
+        }
+    );
+    // Other people (the same round: no one may be on both).
+    let others: Vec<NewResident> = roll[..10]
+        .iter()
+        .map(|r| NewResident {
+            resident_id: r.resident_id.replacen("11", "22", 1),
+            ..r.clone()
+        })
+        .collect();
+    assert_eq!(
+        store.replace_roll(small.id, &others, at(1)).await.unwrap(),
+        RollOutcome::Imported {
+            residents: 10,
+            voters: 10
+        }
+    );
+    (big, small)
+}
+
+#[tokio::test]
+async fn sqlite_roll_queries_use_the_indexes() {
+    let (_dir, path) = fresh_sqlite_path();
+    let store = SqliteStore::open(&path).await.unwrap();
+    let (big, _) = planned_rolls(&store).await;
+    let roll: i64 = sqlx::query_scalar("SELECT roll FROM rolls WHERE election_id = ?")
+        .bind(big.id.to_string())
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    // Both import paths leave every index in place.
+    let indexes: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'residents' \
+         AND name NOT LIKE 'sqlite_autoindex%' ORDER BY name",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        indexes,
+        [
+            "residents_by_name",
+            "residents_in_order",
+            "residents_resident_id_unique"
+        ]
+    );
+    let plan = |sql: &'static str| {
+        let pool = store.pool().clone();
+        async move {
+            let rows: Vec<(i64, i64, i64, String)> =
+                sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}"))
+                    .bind(roll)
+                    .fetch_all(&pool)
+                    .await
+                    .unwrap();
+            rows.into_iter()
+                .map(|r| r.3)
+                .collect::<Vec<_>>()
+                .join(" | ")
+        }
+    };
+    let cols = "SELECT id, name FROM residents";
+    let order = "ORDER BY group_name, household, name, file_row LIMIT 50";
+    for (sql, expected) in [
+        (
+            format!("{cols} WHERE roll = ? AND name >= '名123' AND name < '名124' {order}"),
+            "SEARCH residents USING INDEX residents_by_name (roll=? AND name>? AND name<?)",
+        ),
+        (
+            "SELECT count(*) FROM residents WHERE roll = ? AND name >= '名123' AND name < '名124'"
+                .to_owned(),
+            "SEARCH residents USING COVERING INDEX residents_by_name (roll=? AND name>? AND name<?)",
+        ),
+        (
+            format!("{cols} WHERE +roll = ? AND resident_id = '11010119900000001X' {order}"),
+            "SEARCH residents USING INDEX residents_resident_id_unique (resident_id=?)",
+        ),
+        (
+            format!(
+                "{cols} WHERE +roll = ? AND resident_id >= '110101199000001' \
+                 AND resident_id < '110101199000002' {order}"
+            ),
+            "SEARCH residents USING INDEX residents_resident_id_unique (resident_id>? AND resident_id<?)",
+        ),
+        (
+            format!("{cols} WHERE roll = ? AND group_name = '3组' AND exclusion IS NULL {order}"),
+            "SEARCH residents USING INDEX residents_in_order (roll=? AND group_name=?)",
+        ),
+        (
+            format!("{cols} WHERE roll = ? {order}"),
+            "SEARCH residents USING INDEX residents_in_order (roll=?)",
+        ),
+        (
+            "SELECT group_name, count(*) FROM residents WHERE roll = ? GROUP BY group_name"
+                .to_owned(),
+            "SEARCH residents USING COVERING INDEX residents_in_order (roll=?)",
+        ),
+    ] {
+        let sql: &'static str = Box::leak(sql.into_boxed_str());
+        let got = plan(sql).await;
+        assert!(got.starts_with(expected), "{sql}\n  plan: {got}");
+    }
+}
+
+#[tokio::test]
+async fn postgres_roll_queries_use_the_partition_indexes() {
+    let url = fresh_database().await;
+    let store = PostgresStore::connect(&url).await.unwrap();
+    let (big, small) = planned_rolls(&store).await;
+    // One partition per election, named in `rolls`; replacing a roll drops
+    // the previous partition.
+    let partitions = |pool: sqlx::PgPool| async move {
+        let names: Vec<String> = sqlx::query_scalar(
+            "SELECT c.relname::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid \
+             WHERE i.inhparent = 'residents'::regclass ORDER BY 1",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        names
+    };
+    assert_eq!(partitions(store.pool().clone()).await.len(), 2);
+    store
+        .replace_roll(small.id, &[person(2, &rid(1, '1'), "甲")], at(2))
+        .await
+        .unwrap();
+    let names = partitions(store.pool().clone()).await;
+    assert_eq!(names.len(), 2);
+    let recorded: Vec<String> =
+        sqlx::query_scalar("SELECT partition FROM rolls ORDER BY partition")
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+    assert_eq!(names, recorded);
+    let tables: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'roll\\_%'")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    assert_eq!(tables, 2, "the replaced partition is dropped");
+
+    // With sequential scans off, a plan that still scans means no index
+    // fits: the prefix ranges work with the "C" collation, and the planner
+    // prunes to the election's partition.
+    let mut conn = store.pool().acquire().await.unwrap();
+    sqlx::query("SET enable_seqscan = off")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    let partition: String =
+        sqlx::query_scalar("SELECT partition FROM rolls WHERE election_id = $1")
+            .bind(big.id)
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+    let cols = "SELECT id, name FROM residents";
+    let order = "ORDER BY group_name, household, name, file_row LIMIT 50";
+    for (filter, index) in [
+        ("name >= '名123' AND name < '名124'", "_name"),
+        ("resident_id = '11010119900000001X'", "_resident_id"),
+        (
+            "resident_id >= '110101199000001' AND resident_id < '110101199000002'",
+            "_resident_id",
+        ),
+        ("group_name = '3组'", "_order"),
+        ("true", "_order"),
+    ] {
+        for (sql, index) in [
+            (
+                format!("{cols} WHERE election_id = $1 AND {filter} {order}"),
+                index,
+            ),
+            // Counting everyone may take any index.
+            (
+                format!("SELECT count(*) FROM residents WHERE election_id = $1 AND {filter}"),
+                if filter == "true" { "" } else { index },
+            ),
+        ] {
+            let lines: Vec<String> = sqlx::query_scalar(&format!("EXPLAIN {sql}"))
+                .bind(big.id)
+                .fetch_all(&mut *conn)
+                .await
+                .unwrap();
+            let plan = lines.join("\n");
+            assert!(
+                plan.contains(&format!("{partition}{index}")),
+                "{sql}\n{plan}"
+            );
+            assert!(!plan.contains("Seq Scan"), "{sql}\n{plan}");
+            let other_partitions = names.iter().filter(|n| **n != partition);
+            for other in other_partitions {
+                assert!(!plan.contains(other.as_str()), "not pruned: {sql}\n{plan}");
+            }
+        }
+    }
+}
+
+/// Deleting an election (raw SQL: the store has no such method yet) takes
+/// its roll with it.
+async fn election_delete_cascades_to_the_roll(
+    store: &dyn Store,
+    delete: impl std::future::Future<Output = ()>,
+    e: Uuid,
+    kept: Uuid,
+) {
+    delete.await;
+    assert_eq!(store.roll_summary(e).await.unwrap().imported_at, None);
+    assert_eq!(
+        store
+            .search_residents(e, &ResidentQuery::default())
+            .await
+            .unwrap()
+            .total,
+        0
+    );
+    assert_eq!(store.roll_summary(kept).await.unwrap().residents, 6);
+}
+
+#[tokio::test]
+async fn sqlite_deleting_an_election_deletes_its_roll() {
+    let (_dir, path) = fresh_sqlite_path();
+    let store = SqliteStore::open(&path).await.unwrap();
+    let e = store
+        .create_election(&election("E", &[("member", 5)]), at(0))
+        .await
+        .unwrap();
+    let kept = store
+        .create_election(&election("K", &[("member", 5)]), at(0))
+        .await
+        .unwrap();
+    store
+        .replace_roll(e.id, &small_roll(), at(1))
+        .await
+        .unwrap();
+    store
+        .replace_roll(kept.id, &small_roll()[..0], at(1))
+        .await
+        .unwrap();
+    store
+        .replace_roll(
+            kept.id,
+            &small_roll()
+                .into_iter()
+                .map(|mut r| {
+                    r.resident_id = r.resident_id.replace("110101", "220202");
+                    r
+                })
+                .collect::<Vec<_>>(),
+            at(1),
+        )
+        .await
+        .unwrap();
+    let pool = store.pool().clone();
+    let delete = async move {
+        sqlx::query("DELETE FROM elections WHERE id = ?")
+            .bind(e.id.to_string())
+            .execute(&pool)
+            .await
+            .unwrap();
+    };
+    election_delete_cascades_to_the_roll(&store, delete, e.id, kept.id).await;
+    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM residents")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(left, 6);
+}
+
+#[tokio::test]
+async fn postgres_deleting_an_election_deletes_its_roll() {
+    let url = fresh_database().await;
+    let store = PostgresStore::connect(&url).await.unwrap();
+    let e = store
+        .create_election(&election("E", &[("member", 5)]), at(0))
+        .await
+        .unwrap();
+    let kept = store
+        .create_election(&election("K", &[("member", 5)]), at(0))
+        .await
+        .unwrap();
+    store
+        .replace_roll(e.id, &small_roll(), at(1))
+        .await
+        .unwrap();
+    store
+        .replace_roll(
+            kept.id,
+            &small_roll()
+                .into_iter()
+                .map(|mut r| {
+                    r.resident_id = r.resident_id.replace("110101", "220202");
+                    r
+                })
+                .collect::<Vec<_>>(),
+            at(1),
+        )
+        .await
+        .unwrap();
+    let pool = store.pool().clone();
+    let delete = async move {
+        sqlx::query("DELETE FROM elections WHERE id = $1")
+            .bind(e.id)
+            .execute(&pool)
+            .await
+            .unwrap();
+    };
+    election_delete_cascades_to_the_roll(&store, delete, e.id, kept.id).await;
+    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM residents")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(left, 6);
 }
