@@ -25,6 +25,8 @@ enum Command {
     Bench(cmd::bench::Args),
     /// List jurisdiction profiles, or show one (built in or from a file).
     Profile(cmd::profile::Args),
+    /// The resident roll: template, generate, check, import.
+    Roll(cmd::roll::Args),
     /// Run the web app and JSON API (flags, HUANJIE_* environment, or --config FILE).
     Serve(cmd::serve::Args),
     /// Serve a seeded demo database (.huanjie/demo.db) on 127.0.0.1:8080.
@@ -37,6 +39,7 @@ fn main() -> ExitCode {
         Command::Count(args) => cmd::count::run(args),
         Command::Bench(args) => cmd::bench::run(args),
         Command::Profile(args) => cmd::profile::run(args),
+        Command::Roll(args) => cmd::roll::run(args),
         Command::Serve(args) => cmd::serve::run(args),
         Command::Demo(args) => cmd::demo::run(args),
     }

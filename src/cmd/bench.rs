@@ -1,4 +1,7 @@
-//! `huanjie bench count`: the speed target of the offline recount, measured.
+//! `huanjie bench count|import`: speed targets, measured.
+//!
+//! `import` times a whole roll import (read, check, store) of a generated
+//! 1M-resident roll. `count`, below, times the offline recount.
 //!
 //! Writes a seeded 1M-ballot case (3 contests, 9 candidates, write-ins,
 //! unreadable ballots and overvotes) to a file, then runs this same binary's
@@ -42,16 +45,33 @@ enum Job {
         #[arg(long)]
         keep: Option<PathBuf>,
     },
+    /// Time a whole roll import (read, check, 不重登, store) of a generated
+    /// roll into a fresh election, as the API does it.
+    Import {
+        /// Residents (rows) in the generated roll.
+        #[arg(long, default_value_t = 1_000_000)]
+        residents: usize,
+        /// The database: a SQLite file path (default: a fresh temp file) or a
+        /// postgres:// URL of an empty database.
+        #[arg(long)]
+        database_url: Option<String>,
+    },
 }
 
 pub fn run(args: Args) -> ExitCode {
-    let Job::Count {
-        ballots,
-        runs,
-        seed,
-        keep,
-    } = args.job;
-    match bench_count(ballots, runs.max(1), seed, keep) {
+    let outcome = match args.job {
+        Job::Count {
+            ballots,
+            runs,
+            seed,
+            keep,
+        } => bench_count(ballots, runs.max(1), seed, keep),
+        Job::Import {
+            residents,
+            database_url,
+        } => bench_import(residents, database_url),
+    };
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("huanjie bench: {e:#}");
@@ -111,6 +131,71 @@ fn bench_count(ballots: u64, runs: usize, seed: u64, keep: Option<PathBuf>) -> R
         let _ = std::fs::remove_file(&path);
     }
     Ok(())
+}
+
+fn bench_import(residents: usize, database_url: Option<String>) -> Result<()> {
+    use huanjie_store::{BodyKind, NewElection, PositionSeats};
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 20).context("the bench's election day")?;
+    let started = Instant::now();
+    let csv = huanjie_registration::generate_roll_csv(
+        7,
+        residents,
+        day,
+        huanjie_registration::Encoding::Utf8,
+    );
+    println!(
+        "roll: {residents} residents, {:.1} MB of CSV, generated in {:.2} s",
+        csv.len() as f64 / 1e6,
+        started.elapsed().as_secs_f64()
+    );
+    let dir = std::env::temp_dir().join(format!("huanjie-bench-import-{}", std::process::id()));
+    let url = database_url.unwrap_or_else(|| dir.join("bench.db").display().to_string());
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    let result = runtime.block_on(async {
+        let store = huanjie_store::connect(&url)
+            .await
+            .with_context(|| format!("opening {url}"))?;
+        let now = chrono::Utc::now();
+        let election = store
+            .create_election(
+                &NewElection {
+                    body_kind: BodyKind::ResidentsCommittee,
+                    title: format!("bench {}", uuid::Uuid::new_v4()),
+                    profile: "county-2006".into(),
+                    election_day: day,
+                    seats: vec![PositionSeats {
+                        position: "director".into(),
+                        seats: 1,
+                    }],
+                },
+                now,
+            )
+            .await?;
+        let started = Instant::now();
+        let outcome = huanjie_web::roll::import(&*store, &election, csv, false, now).await?;
+        let secs = started.elapsed().as_secs_f64();
+        if !outcome.written {
+            bail!(
+                "the generated roll was not imported: {} errors",
+                outcome.summary.errors.len()
+            );
+        }
+        println!(
+            "import into {} ({}): {secs:.2} s for {} rows ({:.0} rows/s), {} voters",
+            store.backend(),
+            if url.starts_with("postgres") {
+                "the given database"
+            } else {
+                "a fresh file"
+            },
+            outcome.summary.rows,
+            outcome.summary.rows as f64 / secs,
+            outcome.summary.voters
+        );
+        Ok(())
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+    result
 }
 
 /// splitmix64: a tiny, seeded generator, so a bench case is reproducible.

@@ -4,4 +4,5 @@ pub mod bench;
 pub mod count;
 pub mod demo;
 pub mod profile;
+pub mod roll;
 pub mod serve;

@@ -144,6 +144,47 @@ messages! {
     rule_user_role => "只能是 committee（选举委员会）或 observer（观察员）；投票站工作人员使用投票站令牌，不设账号", "must be committee or observer; station clerks use station tokens, not accounts";
     rule_station_shape => "须为 1 到 16 个字母、数字或 - _，如 S1、M1", "must be 1 to 16 letters, digits, - or _, e.g. S1 or M1";
     rule_hours_range => "须为 1 到 {} 之间的整数", "must be a whole number from 1 to {}";
+
+    // --- resident roll (选民登记) ---------------------------------------------
+    err_roll_empty => "没有收到文件：请选择居民名册文件（CSV或Excel）", "no file received: choose a resident roll file (CSV or Excel)";
+    err_roll_rejected => "名册未导入：请按下列问题修改文件后重新导入，本次未写入任何数据", "the roll was not imported: fix the problems listed and import it again; nothing was written";
+    nav_roll => "选民登记", "Voter registration";
+    roll_title => "选民登记：居民名册", "Voter registration: the resident roll";
+    roll_intro => "导入居民名册（CSV或Excel），系统按选举日核对每一位居民是否具有选民资格。有任何一行有误，整个文件都不会导入。", "Import the resident roll (CSV or Excel); each resident is checked for voter eligibility on election day. If any row is wrong, nothing is imported.";
+    roll_template => "下载模板", "Download the template";
+    roll_file => "名册文件", "Roll file";
+    roll_dry_run => "只检查，不导入", "Check only, do not import";
+    roll_import => "导入", "Import";
+    roll_none_yet => "尚未导入名册。", "No roll imported yet.";
+    roll_residents => "居民", "Residents";
+    roll_voters => "选民", "Voters";
+    roll_not_registered => "不登记为选民", "Not registered as voters";
+    roll_rows => "数据行", "Data rows";
+    roll_groups => "各居民小组选民数", "Voters by residents' group";
+    roll_imported_at => "导入时间", "Imported at";
+    roll_accepted_written => "名册已导入。", "The roll was imported.";
+    roll_accepted_dry_run => "检查通过，未导入（只检查）。", "The roll passes every check; nothing was imported (check only).";
+    roll_errors => "需要修改的问题", "Problems to fix";
+    roll_error_row => "行", "Row";
+    roll_error_column => "列", "Column";
+    roll_error_value => "内容", "Value";
+    roll_error_rule => "规则", "Rule";
+    roll_error_reason => "原因", "Reason";
+    roll_exclusions => "不登记为选民的居民", "Residents not registered as voters";
+    roll_count => "人数", "Count";
+    roll_search => "查询", "Search";
+    roll_search_name => "姓名", "Name";
+    roll_search_id => "公民身份号码", "Resident ID";
+    roll_search_group => "居民小组", "Residents' group";
+    roll_search_voters_only => "只看选民", "Voters only";
+    roll_results => "查询结果：共{}人", "Results: {} people";
+    roll_col_gender => "性别", "Gender";
+    roll_col_household => "户号", "Household";
+    roll_col_status => "资格", "Status";
+    roll_status_voter => "选民", "Voter";
+    roll_status_not_voter => "非选民", "Not a voter";
+    gender_male => "男", "Male";
+    gender_female => "女", "Female";
 }
 
 /// The two interface languages.

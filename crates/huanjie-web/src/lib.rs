@@ -16,6 +16,7 @@
 //! - [`error`]: the one HTTP error type and its JSON / page rendering.
 //! - [`i18n`]: the message table (Chinese and English side by side).
 //! - [`demo`]: `huanjie demo`, a seeded database to click through.
+//! - [`roll`]: importing a resident roll (shared by API, page and CLI).
 
 pub mod accounts;
 pub mod api;
@@ -31,6 +32,7 @@ pub mod launch;
 pub mod pages;
 pub mod password;
 pub mod profiles;
+pub mod roll;
 pub mod routes;
 pub mod secrets;
 pub mod server;

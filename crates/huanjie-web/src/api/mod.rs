@@ -6,18 +6,22 @@
 //! `{"error":{"code","message","message_en","fields"?}}`.
 
 mod elections;
+pub mod roll;
 mod sessions;
 mod setup;
 mod station_tokens;
 mod users;
 
-use axum::extract::{FromRequest, Request};
+use axum::extract::{DefaultBodyLimit, FromRequest, Request};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::de::DeserializeOwned;
 
 use crate::error::{HttpError, Message};
 use crate::state::AppState;
+
+/// A roll of a million residents is about 100 MB of CSV.
+pub const ROLL_UPLOAD_LIMIT: usize = 512 * 1024 * 1024;
 
 /// The API routes, to be nested under `/api/v1`.
 pub fn routes() -> Router<AppState> {
@@ -45,6 +49,15 @@ pub fn routes() -> Router<AppState> {
             "/elections/{election_id}/stations/{station}",
             get(station_tokens::station),
         )
+        .route(
+            "/elections/{election_id}/roll",
+            get(roll::summary)
+                .post(roll::import)
+                .layer(DefaultBodyLimit::max(ROLL_UPLOAD_LIMIT)),
+        )
+        .route("/elections/{election_id}/residents", get(roll::search))
+        .route("/roll-template.csv", get(roll::template_csv))
+        .route("/roll-template.xlsx", get(roll::template_xlsx))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
 }

@@ -9,6 +9,7 @@
 
 mod account;
 mod elections;
+mod roll;
 
 use askama::Template;
 use axum::http::{header, StatusCode};
@@ -41,6 +42,14 @@ pub fn routes() -> Router<AppState> {
         .route("/elections", get(elections::list).post(elections::create))
         .route("/elections/new", get(elections::new_form))
         .route("/elections/{election_id}", get(elections::show))
+        .route(
+            "/elections/{election_id}/roll",
+            get(roll::show)
+                .post(roll::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::api::ROLL_UPLOAD_LIMIT,
+                )),
+        )
 }
 
 /// The signed-in person as the page header shows them.
