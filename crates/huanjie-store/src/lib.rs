@@ -168,7 +168,7 @@ pub struct StationToken {
 
 /// One resident of the roll as the store keeps it (plain data; the rules
 /// live in `huanjie-core`, R-REG-*).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewResident {
     /// Row number in the imported file (the header is row 1).
     pub row: u32,
@@ -203,7 +203,7 @@ impl NewResident {
 }
 
 /// A stored resident of an election's roll.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Resident {
     pub id: Uuid,
     pub election_id: Uuid,
@@ -227,7 +227,7 @@ pub struct Resident {
 
 /// A voter of an imported roll who is already a voter in another election
 /// of the same round (R-REG-3, 不重登).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RollConflict {
     /// The row in the file being imported.
     pub row: u32,
@@ -251,7 +251,7 @@ pub enum RollOutcome {
 pub const MAX_RESIDENT_PAGE: u32 = 500;
 
 /// A search of one election's roll. Every given filter must match.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResidentQuery {
     /// Prefix of the name (a full name is its own prefix).
     pub name: Option<String>,
@@ -507,5 +507,95 @@ mod tests {
         }
         assert_eq!(Role::parse("Committee"), None);
         assert_eq!(BodyKind::parse(""), None);
+    }
+}
+
+/// What a log may show of a resident ID: the first 4 and last 4 characters.
+fn masked_id(id: &str) -> String {
+    let chars: Vec<char> = id.chars().collect();
+    if chars.len() <= 8 {
+        return "*".repeat(chars.len());
+    }
+    let head: String = chars[..4].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}{}{tail}", "*".repeat(chars.len() - 8))
+}
+
+// Resident IDs are personal data and never reach a log whole: the roll's
+// types print them masked in `Debug` (and leave the other personal fields
+// out).
+
+impl std::fmt::Debug for NewResident {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewResident")
+            .field("row", &self.row)
+            .field("resident_id", &masked_id(&self.resident_id))
+            .field("group", &self.group)
+            .field("category", &self.category)
+            .field("exclusion", &self.exclusion)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for Resident {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Resident")
+            .field("id", &self.id)
+            .field("election_id", &self.election_id)
+            .field("row", &self.row)
+            .field("resident_id", &masked_id(&self.resident_id))
+            .field("group", &self.group)
+            .field("category", &self.category)
+            .field("exclusion", &self.exclusion)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for RollConflict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RollConflict")
+            .field("row", &self.row)
+            .field("resident_id", &masked_id(&self.resident_id))
+            .field("other_election_id", &self.other_election_id)
+            .field("other_election_title", &self.other_election_title)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for ResidentQuery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResidentQuery")
+            .field("name", &self.name.as_ref().map(|_| "…"))
+            .field("resident_id", &self.resident_id.as_deref().map(masked_id))
+            .field("group", &self.group)
+            .field("voters_only", &self.voters_only)
+            .field("limit", &self.limit)
+            .field("offset", &self.offset)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod privacy_tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_a_whole_resident_id() {
+        let id = "11010519491231002X";
+        let conflict = RollConflict {
+            row: 2,
+            resident_id: id.into(),
+            other_election_id: Uuid::nil(),
+            other_election_title: "甲".into(),
+        };
+        let query = ResidentQuery {
+            resident_id: Some(id.into()),
+            ..ResidentQuery::default()
+        };
+        for text in [format!("{conflict:?}"), format!("{query:?}")] {
+            assert!(!text.contains(id), "{text}");
+            assert!(text.contains("1101**********002X"), "{text}");
+        }
+        assert_eq!(masked_id("1234"), "****");
     }
 }
