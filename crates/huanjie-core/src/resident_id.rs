@@ -106,8 +106,23 @@ impl ResidentId {
 
     /// What observers may see: the first 4 and last 4 characters.
     pub fn masked(&self) -> String {
-        format!("{}**********{}", &self.text[..4], &self.text[14..])
+        mask(&self.text)
     }
+}
+
+/// What observers and logs may see of any resident-ID text, parsed or not:
+/// the first 4 and last 4 characters, the rest as `*`; text of 8 characters
+/// or fewer is all `*` (showing 4 + 4 of it would show it whole).
+pub fn mask(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let n = chars.len();
+    if n <= 8 {
+        return "*".repeat(n);
+    }
+    let mut out: String = chars[..4].iter().collect();
+    out.push_str(&"*".repeat(n - 8));
+    out.extend(&chars[n - 4..]);
+    out
 }
 
 impl FromStr for ResidentId {
@@ -186,6 +201,14 @@ mod tests {
         assert_eq!(format!("{id:?}"), "ResidentId(1101**********002X)");
         let lower: ResidentId = "11010519491231002x".parse().unwrap();
         assert_eq!(lower.as_str(), "11010519491231002X");
+    }
+
+    #[test]
+    fn mask_never_shows_short_text_whole() {
+        assert_eq!(mask("11010519491231002X"), "1101**********002X");
+        assert_eq!(mask("12345678"), "********");
+        assert_eq!(mask("123456789"), "1234*6789");
+        assert_eq!(mask(""), "");
     }
 
     #[test]

@@ -186,15 +186,7 @@ pub fn looks_like_resident_id(s: &str) -> bool {
 /// The first 4 and last 4 characters, the rest as `*` (as
 /// `ResidentId::masked`); short text is masked whole.
 pub fn mask_resident_id(s: &str) -> String {
-    let chars: Vec<char> = s.chars().collect();
-    let n = chars.len();
-    if n < 8 {
-        return "*".repeat(n);
-    }
-    let mut out: String = chars[..4].iter().collect();
-    out.push_str(&"*".repeat(n - 8));
-    out.extend(&chars[n - 4..]);
-    out
+    huanjie_core::resident_id::mask(s)
 }
 
 /// Excel's letter for a 0-based column index: A … Z, AA, AB …

@@ -510,16 +510,7 @@ mod tests {
     }
 }
 
-/// What a log may show of a resident ID: the first 4 and last 4 characters.
-fn masked_id(id: &str) -> String {
-    let chars: Vec<char> = id.chars().collect();
-    if chars.len() <= 8 {
-        return "*".repeat(chars.len());
-    }
-    let head: String = chars[..4].iter().collect();
-    let tail: String = chars[chars.len() - 4..].iter().collect();
-    format!("{head}{}{tail}", "*".repeat(chars.len() - 8))
-}
+use huanjie_core::resident_id::mask as masked_id;
 
 // Resident IDs are personal data and never reach a log whole: the roll's
 // types print them masked in `Debug` (and leave the other personal fields

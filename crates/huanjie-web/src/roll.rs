@@ -184,17 +184,8 @@ fn new_resident(entry: &RosterEntry, exclusion: Option<&str>) -> NewResident {
     }
 }
 
-/// What observers see of a resident ID (R-REG privacy): the first 4 and the
-/// last 4 characters.
-pub fn mask_id(id: &str) -> String {
-    let chars: Vec<char> = id.chars().collect();
-    if chars.len() <= 8 {
-        return "*".repeat(chars.len());
-    }
-    let head: String = chars[..4].iter().collect();
-    let tail: String = chars[chars.len() - 4..].iter().collect();
-    format!("{head}{}{tail}", "*".repeat(chars.len() - 8))
-}
+/// What observers see of a resident ID (R-REG privacy): the core's mask.
+pub use huanjie_core::resident_id::mask as mask_id;
 
 #[cfg(test)]
 mod tests {
