@@ -1,4 +1,8 @@
-//! Who is a voter on election day (R-REG-1, R-REG-2, R-REG-3).
+//! Who is a voter on election day (R-REG-1, R-REG-2, R-REG-3), and the
+//! rest of registration: the mode and the registered base ([`mode`],
+//! R-REG-4/6), the calendar ([`deadline`], R-REG-5, R-POLL-4), proxies
+//! ([`proxy`], R-POLL-4) and the published list's fingerprint
+//! ([`fingerprint`]).
 //!
 //! The roll lists residents; registration decides, resident by resident,
 //! whether they are voters. Two different outcomes must not be confused:
@@ -8,6 +12,11 @@
 //! - an [`Exclusion`] is a resident correctly on the roll who is not a
 //!   voter (under 18, deprived of political rights, not resident long
 //!   enough …): reported with its rule id, never an error.
+
+pub mod deadline;
+pub mod fingerprint;
+pub mod mode;
+pub mod proxy;
 
 use crate::counting::Gender;
 use crate::profile::RegistrationRules;

@@ -25,3 +25,5 @@ pub const REG_4: &str = "R-REG-4";
 pub const REG_5: &str = "R-REG-5";
 /// The list matches the election mode.
 pub const REG_6: &str = "R-REG-6";
+/// Proxies (委托投票) and writing assistants (代写).
+pub const POLL_4: &str = "R-POLL-4";
