@@ -153,6 +153,8 @@ fn generate(n: usize) -> Vec<NewResident> {
             household_representative: left_in_household == 0,
             residents_representative: rng.below(1000) == 0,
             exclusion,
+            waived: false,
+            voluntary: false,
         });
     }
     out

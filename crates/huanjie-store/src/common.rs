@@ -3,6 +3,8 @@
 use chrono::{DateTime, SubsecRound, Utc};
 use uuid::{Builder, Uuid};
 
+pub(crate) mod registration;
+
 use crate::{
     BodyKind, NewResident, PositionSeats, ResidentQuery, Role, RollConflict, StoreError,
     StoreResult, MAX_RESIDENT_PAGE,
@@ -113,7 +115,8 @@ pub(crate) fn voters(residents: &[NewResident]) -> u64 {
 /// §6.2) and 36 random bits drawn once per import. Ids of one roll are thus
 /// increasing, so the primary-key index grows at its right edge instead of
 /// taking a million random insertions; distinct imports differ in their
-/// timestamp or random bits.
+/// timestamp or random bits. (A clone draws the same ids as the original.)
+#[derive(Clone)]
 pub(crate) struct RollIds {
     millis: u64,
     random: [u8; 5],

@@ -11,12 +11,17 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use huanjie_core::profile::RegistrationRules;
+pub use huanjie_core::registration::mode::RollTally;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 mod common;
 pub mod postgres;
+mod registration;
 pub mod sqlite;
+
+pub use registration::*;
 
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
@@ -191,8 +196,15 @@ pub struct NewResident {
     pub residents_representative: bool,
     /// `None`: a voter. `Some(code)`: on the roll but not a voter, e.g.
     /// `under_18`, `deprived_of_political_rights`, `residence_too_short`,
-    /// `no_committee_consent`, `not_taking_part`.
+    /// `no_committee_consent`, `not_taking_part`, `struck_off`.
     pub exclusion: Option<String>,
+    /// R-REG-4: a voter who waived the right (not in the registered base).
+    #[serde(default)]
+    pub waived: bool,
+    /// R-REG-4: a voter who registered voluntarily (the base of a
+    /// voluntary-registration community).
+    #[serde(default)]
+    pub voluntary: bool,
 }
 
 impl NewResident {
@@ -221,6 +233,12 @@ pub struct Resident {
     pub household_representative: bool,
     pub residents_representative: bool,
     pub exclusion: Option<String>,
+    /// R-REG-4 (see [`NewResident::waived`]).
+    #[serde(default)]
+    pub waived: bool,
+    /// R-REG-4 (see [`NewResident::voluntary`]).
+    #[serde(default)]
+    pub voluntary: bool,
     /// When the roll holding this resident was imported.
     pub created_at: DateTime<Utc>,
 }
@@ -318,6 +336,10 @@ pub enum StoreError {
     /// Running the migrations failed.
     #[error("migration error: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The step does not fit where the election's registration stands
+    /// (e.g. importing a roll after publication). Nothing was written.
+    #[error(transparent)]
+    State(#[from] StateError),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -425,6 +447,117 @@ pub trait Store: Send + Sync + 'static {
     /// Counts of the election's roll (all zero, no groups and no
     /// `imported_at` when it has none, or the election is unknown).
     async fn roll_summary(&self, election_id: Uuid) -> StoreResult<RollSummary>;
+    /// One resident record of an election's roll.
+    async fn get_resident(
+        &self,
+        election_id: Uuid,
+        resident: Uuid,
+    ) -> StoreResult<Option<Resident>>;
+
+    // --- registration: mode, publication, changes (R-REG-4..6) -------------
+    /// The setup (direct and not voluntary when never set) and the
+    /// publication, if any. `NotFound` if the election does not exist.
+    async fn registration_state(&self, election_id: Uuid) -> StoreResult<RegistrationState>;
+    /// Sets the mode and voluntary registration. `State(AlreadyPublished)`
+    /// once the list is published; `NotFound` for an unknown election.
+    async fn set_registration_setup(
+        &self,
+        election_id: Uuid,
+        setup: &RegistrationSetup,
+    ) -> StoreResult<()>;
+    /// The aggregates the mode checks need (`huanjie_core::registration::
+    /// mode::base`), from one snapshot. All zero without a roll.
+    async fn roll_tally(&self, election_id: Uuid) -> StoreResult<RollTally>;
+    /// Publishes (freezes) the voter list, in ONE transaction: tallies the
+    /// roll, computes the base under `rules` and the stored setup; if the
+    /// base has problems returns `Problems` and writes nothing; otherwise
+    /// computes the fingerprint (`huanjie_core::registration::fingerprint`,
+    /// voters in resident-ID order) and records the publication.
+    /// `State(AlreadyPublished)`, `State(NoRoll)`, `NotFound` otherwise.
+    /// The caller has checked the date (R-REG-5).
+    async fn publish_roll(
+        &self,
+        election_id: Uuid,
+        rules: &RegistrationRules,
+        new: &NewPublication,
+        now: DateTime<Utc>,
+    ) -> StoreResult<PublishOutcome>;
+    /// Every voter of the roll (exclusion `None`, waived ones included),
+    /// in resident-ID order: the list behind the notice, the export and the
+    /// fingerprint.
+    async fn voter_list(&self, election_id: Uuid) -> StoreResult<Vec<Resident>>;
+    /// Applies one change to the roll and records it with its reason and
+    /// author, in ONE transaction; once published, recomputes the
+    /// fingerprint and stores it with the change and as the publication's
+    /// current one. An added voter is checked against R-REG-3 as on import
+    /// (`Conflicts`, nothing written); an added ID already on this roll is
+    /// `Conflict`; an unknown resident or election `NotFound`; an empty
+    /// reason or edit `State(Empty)`.
+    async fn amend_roll(
+        &self,
+        election_id: Uuid,
+        amendment: &RollAmendment,
+        now: DateTime<Utc>,
+    ) -> StoreResult<AmendOutcome>;
+    /// The recorded changes, oldest first.
+    async fn roll_changes(&self, election_id: Uuid) -> StoreResult<Vec<RollChange>>;
+
+    // --- objections (异议, R-REG-5) ---------------------------------------------
+    /// Records an objection, numbered 1, 2, 3 … per election.
+    /// `State(NotPublished)` before publication; the caller has checked
+    /// the date.
+    async fn lodge_objection(
+        &self,
+        election_id: Uuid,
+        new: &NewObjection,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Objection>;
+    /// Oldest first.
+    async fn list_objections(&self, election_id: Uuid) -> StoreResult<Vec<Objection>>;
+    async fn get_objection(&self, id: Uuid) -> StoreResult<Option<Objection>>;
+    /// Decides a lodged objection; with `change`, applies it as
+    /// [`Store::amend_roll`] would (reason = the decision's reason, linked to
+    /// the objection) in the same transaction. `State(Objection(..))` unless
+    /// lodged; `Ok(Err(conflicts))` when the change is refused by R-REG-3.
+    async fn decide_objection(
+        &self,
+        id: Uuid,
+        decision: &ObjectionDecision,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Result<Objection, Vec<RollConflict>>>;
+    /// Records the answer to the lodger. `State(Objection(..))` unless
+    /// decided and not yet answered.
+    async fn answer_objection(
+        &self,
+        id: Uuid,
+        answer: &ObjectionAnswer,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Objection>;
+
+    // --- proxies and writing assistants (R-POLL-4) ----------------------------
+    /// Checks R-POLL-4 (`huanjie_core::registration::proxy::check`, the
+    /// facts gathered in the same transaction, so concurrent requests
+    /// cannot pass the cap) and records the proxy. `State(NotPublished)`
+    /// before publication; `NotFound` for an unknown election or resident.
+    async fn register_proxy(
+        &self,
+        election_id: Uuid,
+        rules: &RegistrationRules,
+        new: &NewProxy,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ProxyOutcome>;
+    /// Revoked ones included, oldest first.
+    async fn list_proxies(&self, election_id: Uuid) -> StoreResult<Vec<Proxy>>;
+    /// `NotFound` if no such (unrevoked) proxy.
+    async fn revoke_proxy(&self, id: Uuid, by: &str, now: DateTime<Utc>) -> StoreResult<Proxy>;
+    /// `State(NotAVoter)` unless the voter is a voter of this election.
+    async fn record_assistant(
+        &self,
+        election_id: Uuid,
+        new: &NewAssistant,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Assistant>;
+    async fn list_assistants(&self, election_id: Uuid) -> StoreResult<Vec<Assistant>>;
 }
 
 /// Which adapter a database URL selects.

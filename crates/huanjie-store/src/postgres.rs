@@ -13,10 +13,15 @@ use uuid::Uuid;
 
 use crate::common::{self, micros, write_error};
 use crate::{
-    Election, NewElection, NewResident, NewUser, ResidentPage, ResidentQuery, RollOutcome,
-    RollSummary, Session, StationToken, Store, StoreError, StoreResult, User,
+    AmendOutcome, Assistant, Election, NewAssistant, NewElection, NewObjection, NewProxy,
+    NewPublication, NewResident, NewUser, Objection, ObjectionAnswer, ObjectionDecision, Proxy,
+    ProxyOutcome, PublishOutcome, RegistrationSetup, RegistrationState, Resident, ResidentPage,
+    ResidentQuery, RollAmendment, RollChange, RollConflict, RollOutcome, RollSummary, RollTally,
+    Session, StationToken, Store, StoreError, StoreResult, User,
 };
+use huanjie_core::profile::RegistrationRules;
 
+mod registration;
 mod roll;
 
 static MIGRATOR: Migrator = sqlx::migrate!("../../migrations/postgres");
@@ -429,6 +434,123 @@ impl Store for PostgresStore {
 
     async fn roll_summary(&self, election_id: Uuid) -> StoreResult<RollSummary> {
         roll::summary(self, election_id).await
+    }
+
+    async fn get_resident(
+        &self,
+        election_id: Uuid,
+        resident: Uuid,
+    ) -> StoreResult<Option<Resident>> {
+        registration::get_resident(self, election_id, resident).await
+    }
+
+    async fn registration_state(&self, election_id: Uuid) -> StoreResult<RegistrationState> {
+        registration::state(self, election_id).await
+    }
+
+    async fn set_registration_setup(
+        &self,
+        election_id: Uuid,
+        setup: &RegistrationSetup,
+    ) -> StoreResult<()> {
+        registration::set_setup(self, election_id, setup).await
+    }
+
+    async fn roll_tally(&self, election_id: Uuid) -> StoreResult<RollTally> {
+        registration::tally(self, election_id).await
+    }
+
+    async fn publish_roll(
+        &self,
+        election_id: Uuid,
+        rules: &RegistrationRules,
+        new: &NewPublication,
+        now: DateTime<Utc>,
+    ) -> StoreResult<PublishOutcome> {
+        registration::publish(self, election_id, rules, new, now).await
+    }
+
+    async fn voter_list(&self, election_id: Uuid) -> StoreResult<Vec<Resident>> {
+        registration::voter_list(self, election_id).await
+    }
+
+    async fn amend_roll(
+        &self,
+        election_id: Uuid,
+        amendment: &RollAmendment,
+        now: DateTime<Utc>,
+    ) -> StoreResult<AmendOutcome> {
+        registration::amend(self, election_id, amendment, now).await
+    }
+
+    async fn roll_changes(&self, election_id: Uuid) -> StoreResult<Vec<RollChange>> {
+        registration::changes(self, election_id).await
+    }
+
+    async fn lodge_objection(
+        &self,
+        election_id: Uuid,
+        new: &NewObjection,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Objection> {
+        registration::lodge(self, election_id, new, now).await
+    }
+
+    async fn list_objections(&self, election_id: Uuid) -> StoreResult<Vec<Objection>> {
+        registration::list_objections(self, election_id).await
+    }
+
+    async fn get_objection(&self, id: Uuid) -> StoreResult<Option<Objection>> {
+        registration::get_objection(self, id).await
+    }
+
+    async fn decide_objection(
+        &self,
+        id: Uuid,
+        decision: &ObjectionDecision,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Result<Objection, Vec<RollConflict>>> {
+        registration::decide(self, id, decision, now).await
+    }
+
+    async fn answer_objection(
+        &self,
+        id: Uuid,
+        answer: &ObjectionAnswer,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Objection> {
+        registration::answer(self, id, answer, now).await
+    }
+
+    async fn register_proxy(
+        &self,
+        election_id: Uuid,
+        rules: &RegistrationRules,
+        new: &NewProxy,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ProxyOutcome> {
+        registration::register_proxy(self, election_id, rules, new, now).await
+    }
+
+    async fn list_proxies(&self, election_id: Uuid) -> StoreResult<Vec<Proxy>> {
+        registration::list_proxies(self, election_id).await
+    }
+
+    async fn revoke_proxy(&self, id: Uuid, by: &str, now: DateTime<Utc>) -> StoreResult<Proxy> {
+        registration::revoke_proxy(self, id, by, now).await
+    }
+
+    async fn record_assistant(
+        &self,
+        election_id: Uuid,
+        new: &NewAssistant,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Assistant> {
+        registration::record_assistant(self, election_id, new, now).await
+    }
+
+    async fn list_assistants(&self, election_id: Uuid) -> StoreResult<Vec<Assistant>> {
+        registration::list_assistants(self, election_id).await
     }
 }
 

@@ -756,6 +756,8 @@ fn person(row: u32, resident_id: &str, name: &str) -> NewResident {
         household_representative: false,
         residents_representative: false,
         exclusion: None,
+        waived: false,
+        voluntary: false,
     }
 }
 
@@ -809,6 +811,8 @@ fn stored(new: &NewResident, id: Uuid, election: Uuid, at: DateTime<Utc>) -> Res
         household_representative: new.household_representative,
         residents_representative: new.residents_representative,
         exclusion: new.exclusion.clone(),
+        waived: new.waived,
+        voluntary: new.voluntary,
         created_at: at,
     }
 }
@@ -1352,6 +1356,10 @@ async fn roll_limit_is_capped_and_big_rolls_round_trip(store: Arc<dyn Store>) {
                 1 => Some("no_committee_consent".to_owned()),
                 _ => None,
             },
+            // R-REG-4 marks: both bulk paths (SQLite's INSERTs, PostgreSQL's
+            // binary COPY) must write them.
+            waived: i % 7 == 2,
+            voluntary: i % 5 == 3,
         })
         .collect();
     let voters = roll.iter().filter(|r| r.exclusion.is_none()).count() as u64;
@@ -1912,7 +1920,7 @@ async fn sqlite_reopen_keeps_data_and_applies_migrations_once() {
                 .fetch_all(store.pool())
                 .await
                 .unwrap();
-        assert_eq!(applied, vec![(1, true), (2, true)]);
+        assert_eq!(applied, vec![(1, true), (2, true), (3, true)]);
         store.close().await;
     }
 }
@@ -2006,7 +2014,7 @@ async fn postgres_connect_accepts_both_schemes_and_migrates_once() {
             .fetch_all(store.pool())
             .await
             .unwrap();
-    assert_eq!(applied, vec![(1, true), (2, true)]);
+    assert_eq!(applied, vec![(1, true), (2, true), (3, true)]);
 }
 
 // --- raw inspection, both backends -------------------------------------------------
@@ -2354,11 +2362,13 @@ async fn postgres_roll_queries_use_the_partition_indexes() {
             .await
             .unwrap();
     assert_eq!(names, recorded);
-    let tables: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'roll\\_%'")
-            .fetch_one(store.pool())
-            .await
-            .unwrap();
+    let tables: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM pg_tables \
+             WHERE tablename LIKE 'roll\\_%' AND tablename <> 'roll_changes'",
+    )
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
     assert_eq!(tables, 2, "the replaced partition is dropped");
 
     // With sequential scans off, a plan that still scans means no index

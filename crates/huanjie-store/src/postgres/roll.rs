@@ -5,7 +5,9 @@
 //!
 //! 1. takes `SHARE UPDATE EXCLUSIVE` on `residents`, so imports take turns
 //!    (R-REG-3 must not race another import of the same round) while
-//!    searches and other writes go on;
+//!    searches and other writes go on; then locks the election's row, as
+//!    every registration step of the election does (`registration.rs`), and
+//!    refuses once the voter list is published (R-REG-5);
 //! 2. creates a table for the new roll (`LIKE residents`, constraints
 //!    included) and `COPY`s the residents into it in binary format, in
 //!    listing order, with ids that increase in that order; `FREEZE`, as the
@@ -34,26 +36,28 @@ use uuid::Uuid;
 use super::PostgresStore;
 use crate::common::{self, micros, write_error, RollFilter, RollIds, TextMatch};
 use crate::{
-    NewResident, Resident, ResidentPage, ResidentQuery, RollOutcome, RollSummary, StoreError,
-    StoreResult,
+    NewResident, Resident, ResidentPage, ResidentQuery, RollOutcome, RollSummary, StateError,
+    StoreError, StoreResult,
 };
 
 /// A consistent snapshot for reads that take more than one statement.
-const READ_SNAPSHOT: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+pub(super) const READ_SNAPSHOT: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 
 /// The columns an import writes, in COPY order.
-const COPY_COLUMNS: &str = "id, election_id, file_row, resident_id, name, gender, group_name, \
-     household, address, category, residence_since, will_participate, committee_consent, \
-     household_representative, residents_representative, exclusion";
+pub(super) const COPY_COLUMNS: &str = "id, election_id, file_row, resident_id, name, gender, \
+     group_name, household, address, category, residence_since, will_participate, \
+     committee_consent, household_representative, residents_representative, exclusion, waived, \
+     voluntary";
 
 /// Fields per COPY tuple (the columns above).
-const COPY_FIELDS: i16 = 16;
+const COPY_FIELDS: i16 = 18;
 
 /// What a search or a page reads, with the import instant added from
 /// `rolls` by the caller.
-const SELECT_COLUMNS: &str = "id, election_id, file_row, resident_id, name, gender, group_name, \
-     household, address, category, residence_since, will_participate, committee_consent, \
-     household_representative, residents_representative, exclusion";
+pub(super) const SELECT_COLUMNS: &str = "id, election_id, file_row, resident_id, name, gender, \
+     group_name, household, address, category, residence_since, will_participate, \
+     committee_consent, household_representative, residents_representative, exclusion, waived, \
+     voluntary";
 
 /// How much COPY data is gathered before it is sent.
 const COPY_CHUNK_BYTES: usize = 1 << 20;
@@ -157,7 +161,9 @@ impl CopyBinary {
         self.opt_bool(r.committee_consent)?;
         self.bool(r.household_representative)?;
         self.bool(r.residents_representative)?;
-        self.opt_text(r.exclusion.as_deref())
+        self.opt_text(r.exclusion.as_deref())?;
+        self.bool(r.waived)?;
+        self.bool(r.voluntary)
     }
 }
 
@@ -188,16 +194,30 @@ pub(super) async fn replace(
         "LOCK TABLE residents IN SHARE UPDATE EXCLUSIVE MODE",
     )
     .await?;
-    let round = sqlx::query("SELECT election_day, body_kind FROM elections WHERE id = $1")
-        .bind(election_id)
-        .fetch_optional(&mut *tx)
-        .await?;
+    // The election's row, locked as every registration step of the
+    // election locks it (after the table lock, in the same order as an
+    // amendment that adds a voter), so that no publication slips in.
+    let round =
+        sqlx::query("SELECT election_day, body_kind FROM elections WHERE id = $1 FOR UPDATE")
+            .bind(election_id)
+            .fetch_optional(&mut *tx)
+            .await?;
     let Some(round) = round else {
         tx.rollback().await?;
         return Err(StoreError::NotFound(format!("election {election_id}")));
     };
     let day: NaiveDate = round.try_get("election_day")?;
     let kind: String = round.try_get("body_kind")?;
+    // R-REG-5: once published, the roll changes only by recorded amendments.
+    let published: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM publications WHERE election_id = $1)")
+            .bind(election_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    if published {
+        tx.rollback().await?;
+        return Err(StateError::AlreadyPublished.into());
+    }
 
     // Names from hex digits only; at most 58 characters with a suffix
     // (PostgreSQL truncates identifiers at 63).
@@ -356,7 +376,7 @@ fn is_partition_name(name: &str) -> bool {
             .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase() || b == b'_')
 }
 
-fn resident_from_row(row: &PgRow, imported_at: DateTime<Utc>) -> StoreResult<Resident> {
+pub(super) fn resident_from_row(row: &PgRow, imported_at: DateTime<Utc>) -> StoreResult<Resident> {
     Ok(Resident {
         id: row.try_get("id")?,
         election_id: row.try_get("election_id")?,
@@ -374,6 +394,8 @@ fn resident_from_row(row: &PgRow, imported_at: DateTime<Utc>) -> StoreResult<Res
         household_representative: row.try_get("household_representative")?,
         residents_representative: row.try_get("residents_representative")?,
         exclusion: row.try_get("exclusion")?,
+        waived: row.try_get("waived")?,
+        voluntary: row.try_get("voluntary")?,
         created_at: imported_at,
     })
 }
@@ -413,7 +435,7 @@ fn push_filter(qb: &mut QueryBuilder<'_, Postgres>, election_id: Uuid, f: &RollF
     }
 }
 
-async fn imported_at(
+pub(super) async fn imported_at(
     conn: &mut PgConnection,
     election_id: Uuid,
 ) -> StoreResult<Option<DateTime<Utc>>> {

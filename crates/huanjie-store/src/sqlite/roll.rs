@@ -2,7 +2,8 @@
 //!
 //! Schema and the reasons for it: `migrations/sqlite/0002_roll.sql`.
 //!
-//! An import is one `BEGIN IMMEDIATE` transaction. Residents are written in
+//! An import is one `BEGIN IMMEDIATE` transaction, refused once the voter
+//! list is published (R-REG-5). Residents are written in
 //! listing order (group, household, name, file row) with ids that increase
 //! in that order, so the table, its primary key and `residents_in_order`
 //! all grow at their right edge. The two indexes whose order is unrelated
@@ -30,17 +31,17 @@ use uuid::Uuid;
 use super::{date, get_uuid, parse_date_of, parse_ts, ts, SqliteStore};
 use crate::common::{self, micros, write_error, RollFilter, RollIds, TextMatch};
 use crate::{
-    NewResident, Resident, ResidentPage, ResidentQuery, RollOutcome, RollSummary, StoreError,
-    StoreResult,
+    NewResident, Resident, ResidentPage, ResidentQuery, RollOutcome, RollSummary, StateError,
+    StoreError, StoreResult,
 };
 
 /// The columns an import writes, in bind order.
 const INSERT_COLUMNS: &str = "id, roll, file_row, resident_id, name, gender, group_name, \
      household, address, category, residence_since, will_participate, committee_consent, \
-     household_representative, residents_representative, exclusion";
+     household_representative, residents_representative, exclusion, waived, voluntary";
 
 /// Parameters bound per resident (one per column above).
-const BOUND_PER_RESIDENT: usize = 16;
+const BOUND_PER_RESIDENT: usize = 18;
 
 /// SQLite allows at most 32,766 bound parameters per statement.
 const SQLITE_MAX_PARAMS: usize = 32_766;
@@ -67,15 +68,15 @@ const REBUILT_INDEXES: [&str; 2] = ["residents_resident_id_unique", "residents_b
 
 /// What a search or a page reads, with the election id and the import
 /// instant added from `rolls` by the caller.
-const SELECT_COLUMNS: &str = "id, file_row, resident_id, name, gender, group_name, household, \
-     address, category, residence_since, will_participate, committee_consent, \
-     household_representative, residents_representative, exclusion";
+pub(super) const SELECT_COLUMNS: &str = "id, file_row, resident_id, name, gender, group_name, \
+     household, address, category, residence_since, will_participate, committee_consent, \
+     household_representative, residents_representative, exclusion, waived, voluntary";
 
 /// One multi-row INSERT for `n` residents. The parameters are anonymous
 /// (`?`) on purpose: SQLite finds the name of a numbered one (`?NNN`) by
 /// walking a list, which sqlx does for every parameter it binds, quadratic
 /// in a statement with 30,000 of them.
-fn insert_sql(n: usize) -> String {
+pub(super) fn insert_sql(n: usize) -> String {
     let row = format!("({})", vec!["?"; BOUND_PER_RESIDENT].join(","));
     let mut sql = String::with_capacity(80 + n * (row.len() + 1));
     sql.push_str("INSERT INTO residents (");
@@ -92,7 +93,7 @@ fn insert_sql(n: usize) -> String {
 
 /// One INSERT of `chunk`, every value owned, so that sqlx has nothing left
 /// to copy when it hands the statement to its worker thread.
-fn batch_query<'q>(
+pub(super) fn batch_query<'q>(
     sql: &'q str,
     chunk: &[&NewResident],
     ids: &mut RollIds,
@@ -116,7 +117,9 @@ fn batch_query<'q>(
             .bind(r.committee_consent)
             .bind(r.household_representative)
             .bind(r.residents_representative)
-            .bind(r.exclusion.clone());
+            .bind(r.exclusion.clone())
+            .bind(r.waived)
+            .bind(r.voluntary);
     }
     q
 }
@@ -200,6 +203,16 @@ async fn replace_on(
     };
     let day: String = round.try_get("election_day")?;
     let kind: String = round.try_get("body_kind")?;
+    // R-REG-5: once published, the roll changes only by recorded amendments.
+    let published: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM publications WHERE election_id = ?)")
+            .bind(&election)
+            .fetch_one(&mut *tx)
+            .await?;
+    if published {
+        tx.rollback().await?;
+        return Err(StateError::AlreadyPublished.into());
+    }
 
     let old_roll: Option<i64> = sqlx::query_scalar("SELECT roll FROM rolls WHERE election_id = ?")
         .bind(&election)
@@ -323,7 +336,7 @@ async fn replace_on(
     })
 }
 
-fn resident_from_row(
+pub(super) fn resident_from_row(
     row: &SqliteRow,
     election_id: Uuid,
     imported_at: DateTime<Utc>,
@@ -348,6 +361,8 @@ fn resident_from_row(
         household_representative: row.try_get("household_representative")?,
         residents_representative: row.try_get("residents_representative")?,
         exclusion: row.try_get("exclusion")?,
+        waived: row.try_get("waived")?,
+        voluntary: row.try_get("voluntary")?,
         created_at: imported_at,
     })
 }
@@ -426,7 +441,7 @@ fn push_filter(qb: &mut QueryBuilder<'_, Sqlite>, roll: i64, f: &RollFilter, pla
 }
 
 /// The election's current roll number and import instant, if it has one.
-async fn current_roll(
+pub(super) async fn current_roll(
     conn: &mut SqliteConnection,
     election_id: Uuid,
 ) -> StoreResult<Option<(i64, DateTime<Utc>)>> {
