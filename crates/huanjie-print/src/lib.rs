@@ -1,0 +1,47 @@
+//! Printed notices (公告) and the voter-list export.
+//!
+//! An election committee posts its lists on the wall: the voter list
+//! (选民名单公告) twenty days before the election, the approved proxies
+//! (委托投票公告), later the candidates and the results. This crate turns
+//! plain input structs into those PDFs, and the voter list into the
+//! committee's spreadsheet. It knows no database and no web: the caller
+//! (the web layer) maps its records to the structs here and serves the
+//! bytes.
+//!
+//! What every notice guarantees:
+//! - **No missing glyphs.** Text is drawn through a chain of fonts
+//!   ([`FontSet`]), each character from the first face that has it, so
+//!   rare characters (生僻字, CJK Extension A/B) print; a character that no
+//!   face has is refused with [`PrintError::MissingGlyph`] naming the person
+//!   and the character, never printed as an empty box.
+//! - **Fonts embedded as subsets**: only the glyphs used, so a notice is
+//!   small and prints the same everywhere.
+//! - **Order by surname strokes** (按姓氏笔画, [`huanjie_collation`]) within
+//!   each residents' group, ties by household then input order.
+//! - **No resident ID on a notice** (privacy); only the committee's
+//!   spreadsheet export carries them.
+//! - A footer on every page with "第 x 页 共 y 页" and, on the voter list,
+//!   the list's SHA-256 fingerprint, so a page cannot be swapped unnoticed.
+//!
+//! Layout code shared by all notices lives in `layout` (A4 pages, text
+//! through the font chain, tables with a repeated header, footers); each
+//! notice module is a thin description of its content.
+
+mod error;
+mod export;
+mod fonts;
+mod layout;
+mod order;
+mod proxies;
+mod voter_list;
+mod zh;
+
+pub use error::PrintError;
+pub use export::{voter_list_xlsx, ExportedVoter, VoterListExport};
+pub use fonts::{FontError, FontSet, FONT_DIR_ENV};
+pub use huanjie_core::registration::fingerprint::Fingerprint;
+pub use proxies::{
+    proxy_notice, writing_assistant_notice, ProxyEntry, ProxyNotice, WritingAssistantEntry,
+    WritingAssistantNotice,
+};
+pub use voter_list::{voter_list_notice, ListedVoter, VoterListNotice};
