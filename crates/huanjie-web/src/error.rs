@@ -13,7 +13,7 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use huanjie_store::StoreError;
+use huanjie_store::{StateError, StoreError};
 use serde::Serialize;
 
 use crate::i18n::{fill, Lang, Texts, EN, ZH};
@@ -119,9 +119,72 @@ pub enum HttpError {
     /// 409: the request clashes with stored data (a taken username, …).
     #[error("conflict: {}", .0.en)]
     Conflict(Message),
+    /// 422 (or 409 for a step that comes too early or too late in the
+    /// election's course): a rule of the election refused the step, named
+    /// by its id; nothing was written.
+    #[error("{}: {}", .0.rule, .0.en)]
+    Rule(Box<RuleRefusal>),
     /// 500: logged in full, answered with a generic message.
     #[error("internal error: {0:#}")]
     Internal(#[from] anyhow::Error),
+}
+
+/// A refusal by one of the election's rules (RULES.md id), with details the
+/// client can show (e.g. every problem standing in the way of publication).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RuleRefusal {
+    /// Stable machine-readable code (`publication_late`, `proxy_full`, …).
+    pub code: &'static str,
+    /// The rule id from RULES.md (`R-REG-5`).
+    pub rule: &'static str,
+    #[serde(rename = "message")]
+    pub zh: String,
+    #[serde(rename = "message_en")]
+    pub en: String,
+    /// 409 when the step clashes with where the election stands, else 422.
+    #[serde(skip)]
+    pub conflict: bool,
+    /// Extra structured detail (`null` when none).
+    #[serde(skip_serializing_if = "serde_json::Value::is_null")]
+    pub details: serde_json::Value,
+}
+
+impl RuleRefusal {
+    /// A 422 refusal without details.
+    pub fn new(code: &'static str, rule: &'static str, zh: String, en: String) -> Self {
+        RuleRefusal {
+            code,
+            rule,
+            zh,
+            en,
+            conflict: false,
+            details: serde_json::Value::Null,
+        }
+    }
+
+    /// The same refusal answered with 409 Conflict.
+    pub fn conflict(mut self) -> Self {
+        self.conflict = true;
+        self
+    }
+
+    pub fn with_details(mut self, details: serde_json::Value) -> Self {
+        self.details = details;
+        self
+    }
+
+    pub fn in_lang(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.zh,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+impl From<RuleRefusal> for HttpError {
+    fn from(r: RuleRefusal) -> Self {
+        HttpError::Rule(Box::new(r))
+    }
 }
 
 impl From<StoreError> for HttpError {
@@ -131,9 +194,68 @@ impl From<StoreError> for HttpError {
             StoreError::Conflict(_) => {
                 HttpError::Conflict(Message::from_table("conflict", |t| t.err_conflict, &[]))
             }
+            StoreError::State(state) => state_refusal(&state),
             other => HttpError::Internal(anyhow::Error::new(other).context("storage")),
         }
     }
+}
+
+/// Where the election's registration stands does not allow the step.
+fn state_refusal(state: &StateError) -> HttpError {
+    use huanjie_core::rule;
+    let (code, rule, zh, en, conflict): (_, _, String, String, _) = match state {
+        StateError::AlreadyPublished => (
+            "list_published",
+            rule::REG_5,
+            "选民名单已公布，不能再导入或更改登记方式；名单的更改须逐条登记理由".into(),
+            "the voter list is published: the roll can no longer be imported or the mode changed; each change is recorded with its reason".into(),
+            true,
+        ),
+        StateError::NotPublished => (
+            "list_not_published",
+            rule::REG_5,
+            "选民名单尚未公布：异议和委托投票在名单公布后办理".into(),
+            "the voter list is not published yet: objections and proxies come after publication".into(),
+            true,
+        ),
+        StateError::NoRoll => (
+            "no_roll",
+            rule::REG_5,
+            "还没有导入居民名册".into(),
+            "no resident roll has been imported".into(),
+            true,
+        ),
+        StateError::Objection(why) => (
+            "objection_state",
+            rule::REG_5,
+            format!("该异议当前不能这样处理（{why}）"),
+            format!("the objection cannot be handled this way: it is {why}"),
+            true,
+        ),
+        StateError::NotAVoter => (
+            "not_a_voter",
+            rule::POLL_4,
+            "该居民不是本次选举的选民".into(),
+            "the resident is not a voter of this election".into(),
+            false,
+        ),
+        StateError::Empty(field) => (
+            "required",
+            "",
+            format!("{field}：必须填写"),
+            format!("{field}: is required"),
+            false,
+        ),
+    };
+    if rule.is_empty() {
+        return HttpError::BadRequest(Message { code, zh, en });
+    }
+    let refusal = RuleRefusal::new(code, rule, zh, en);
+    HttpError::from(if conflict {
+        refusal.conflict()
+    } else {
+        refusal
+    })
 }
 
 impl HttpError {
@@ -145,6 +267,8 @@ impl HttpError {
             HttpError::NotFound => StatusCode::NOT_FOUND,
             HttpError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             HttpError::Conflict(_) => StatusCode::CONFLICT,
+            HttpError::Rule(r) if r.conflict => StatusCode::CONFLICT,
+            HttpError::Rule(_) => StatusCode::UNPROCESSABLE_ENTITY,
             HttpError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -155,6 +279,11 @@ impl HttpError {
         match self {
             HttpError::Invalid(_) => table("invalid_input", |t| t.err_invalid_input),
             HttpError::BadRequest(m) | HttpError::Conflict(m) => m.clone(),
+            HttpError::Rule(r) => Message {
+                code: r.code,
+                zh: r.zh.clone(),
+                en: r.en.clone(),
+            },
             HttpError::Unauthenticated => table("unauthenticated", |t| t.err_unauthenticated),
             HttpError::SignInFailed => table("sign_in_failed", |t| t.err_sign_in_failed),
             HttpError::Forbidden => table("forbidden", |t| t.err_forbidden),
@@ -198,6 +327,10 @@ struct ErrorDetail<'a> {
     message: Message,
     #[serde(skip_serializing_if = "<[FieldError]>::is_empty")]
     fields: &'a [FieldError],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    details: Option<&'a serde_json::Value>,
 }
 
 impl IntoResponse for HttpError {
@@ -207,6 +340,14 @@ impl IntoResponse for HttpError {
             error: ErrorDetail {
                 message: self.message(),
                 fields: self.fields(),
+                rule: match &self {
+                    HttpError::Rule(r) => Some(r.rule),
+                    _ => None,
+                },
+                details: match &self {
+                    HttpError::Rule(r) if !r.details.is_null() => Some(&r.details),
+                    _ => None,
+                },
             },
         };
         let mut response = (self.status(), Json(body)).into_response();

@@ -32,6 +32,7 @@ pub mod launch;
 pub mod pages;
 pub mod password;
 pub mod profiles;
+pub mod registration;
 pub mod roll;
 pub mod routes;
 pub mod secrets;

@@ -181,6 +181,8 @@ fn new_resident(entry: &RosterEntry, exclusion: Option<&str>) -> NewResident {
         household_representative: r.household_representative,
         residents_representative: r.residents_representative,
         exclusion: exclusion.map(str::to_owned),
+        waived: false,
+        voluntary: false,
     }
 }
 

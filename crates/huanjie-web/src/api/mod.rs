@@ -6,6 +6,7 @@
 //! `{"error":{"code","message","message_en","fields"?}}`.
 
 mod elections;
+pub mod registration;
 pub mod roll;
 mod sessions;
 mod setup;
@@ -13,7 +14,7 @@ mod station_tokens;
 mod users;
 
 use axum::extract::{DefaultBodyLimit, FromRequest, Request};
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post, put};
 use axum::{Json, Router};
 use serde::de::DeserializeOwned;
 
@@ -55,7 +56,70 @@ pub fn routes() -> Router<AppState> {
                 .post(roll::import)
                 .layer(DefaultBodyLimit::max(ROLL_UPLOAD_LIMIT)),
         )
-        .route("/elections/{election_id}/residents", get(roll::search))
+        .route(
+            "/elections/{election_id}/residents",
+            get(roll::search).post(registration::add_resident),
+        )
+        .route(
+            "/elections/{election_id}/residents/{resident}",
+            patch(registration::edit_resident),
+        )
+        .route(
+            "/elections/{election_id}/registration",
+            get(registration::status),
+        )
+        .route(
+            "/elections/{election_id}/registration/setup",
+            put(registration::set_setup),
+        )
+        .route(
+            "/elections/{election_id}/publication",
+            post(registration::publish),
+        )
+        .route(
+            "/elections/{election_id}/roll-changes",
+            get(registration::changes),
+        )
+        .route(
+            "/elections/{election_id}/objections",
+            get(registration::list_objections).post(registration::lodge_objection),
+        )
+        .route(
+            "/elections/{election_id}/objections/{objection}",
+            get(registration::show_objection),
+        )
+        .route(
+            "/elections/{election_id}/objections/{objection}/decision",
+            post(registration::decide_objection),
+        )
+        .route(
+            "/elections/{election_id}/objections/{objection}/answer",
+            post(registration::answer_objection),
+        )
+        .route(
+            "/elections/{election_id}/proxies",
+            get(registration::list_proxies).post(registration::register_proxy),
+        )
+        .route(
+            "/elections/{election_id}/proxies/{proxy}/revoke",
+            post(registration::revoke_proxy),
+        )
+        .route(
+            "/elections/{election_id}/voter-list.pdf",
+            get(registration::voter_list_pdf),
+        )
+        .route(
+            "/elections/{election_id}/voter-list.xlsx",
+            get(registration::voter_list_xlsx),
+        )
+        .route(
+            "/elections/{election_id}/proxies.pdf",
+            get(registration::proxies_pdf),
+        )
+        .route(
+            "/elections/{election_id}/assistants",
+            get(registration::list_assistants).post(registration::record_assistant),
+        )
         .route("/roll-template.csv", get(roll::template_csv))
         .route("/roll-template.xlsx", get(roll::template_xlsx))
         .fallback(not_found)

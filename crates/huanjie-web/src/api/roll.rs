@@ -29,7 +29,7 @@ impl From<RollImportError> for HttpError {
     }
 }
 
-async fn election_for(
+pub(crate) async fn election_for(
     state: &AppState,
     principal: &Principal,
     raw_id: &str,
@@ -177,6 +177,10 @@ pub fn resident_json(r: &Resident, role: Role) -> Value {
         "category": r.category,
         "voter": r.exclusion.is_none(),
         "exclusion": r.exclusion,
+        "waived": r.waived,
+        "voluntary": r.voluntary,
+        "household_representative": r.household_representative,
+        "residents_representative": r.residents_representative,
     })
 }
 

@@ -9,12 +9,13 @@
 
 mod account;
 mod elections;
+mod registration;
 mod roll;
 
 use askama::Template;
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use huanjie_store::Role;
 
@@ -49,6 +50,42 @@ pub fn routes() -> Router<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::max(
                     crate::api::ROLL_UPLOAD_LIMIT,
                 )),
+        )
+        .route(
+            "/elections/{election_id}/registration",
+            get(registration::show),
+        )
+        .route(
+            "/elections/{election_id}/registration/setup",
+            post(registration::save_setup),
+        )
+        .route(
+            "/elections/{election_id}/registration/publish",
+            post(registration::publish),
+        )
+        .route(
+            "/elections/{election_id}/registration/objections",
+            post(registration::lodge_objection),
+        )
+        .route(
+            "/elections/{election_id}/registration/objections/{objection}/decision",
+            post(registration::decide_objection),
+        )
+        .route(
+            "/elections/{election_id}/registration/objections/{objection}/answer",
+            post(registration::answer_objection),
+        )
+        .route(
+            "/elections/{election_id}/registration/proxies",
+            post(registration::register_proxy),
+        )
+        .route(
+            "/elections/{election_id}/registration/proxies/{proxy}/revoke",
+            post(registration::revoke_proxy),
+        )
+        .route(
+            "/elections/{election_id}/registration/assistants",
+            post(registration::record_assistant),
         )
 }
 
@@ -162,6 +199,7 @@ impl IntoResponse for PageError {
             StatusCode::FORBIDDEN => t.error_title_403,
             StatusCode::NOT_FOUND => t.error_title_404,
             StatusCode::CONFLICT => t.error_title_409,
+            StatusCode::UNPROCESSABLE_ENTITY => t.error_title_422,
             StatusCode::METHOD_NOT_ALLOWED => t.error_title_405,
             _ => t.error_title_500,
         };

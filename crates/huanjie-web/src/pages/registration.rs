@@ -1,0 +1,763 @@
+//! The registration page of an election after the import: the mode and
+//! base, publication with the fingerprint, the change history, objections,
+//! proxies and writing assistants (R-REG-4..6, R-POLL-4).
+//!
+//! One page, several small forms. Each form posts to its own address, does
+//! its one step through the same use cases as the API, and comes back here
+//! (Post/Redirect/Get); a refusal is shown on the page in plain words with
+//! its rule id, and nothing is written.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use huanjie_core::registration::deadline;
+use huanjie_core::registration::mode::Mode;
+use huanjie_store::{
+    Election, NewAssistant, NewObjection, NewProxy, ObjectionAnswer, ObjectionDecision,
+    ObjectionKind, ObjectionStatus, ProxyOutcome, RegistrationSetup, Role,
+};
+use serde::Deserialize;
+
+use super::{render, require_user, Chrome, PageError};
+use crate::auth::{MaybePrincipal, Principal};
+use crate::error::{HttpError, Message, RuleRefusal};
+use crate::i18n::{Lang, Texts};
+use crate::registration as regn;
+use crate::state::AppState;
+
+struct ProblemRow {
+    rule: &'static str,
+    message: String,
+}
+
+struct ChangeRow {
+    seq: u32,
+    at: String,
+    author: String,
+    what: String,
+    reason: String,
+}
+
+struct ObjectionRow {
+    id: String,
+    number: u32,
+    lodger: String,
+    subject: String,
+    kind: &'static str,
+    claim: String,
+    status: &'static str,
+    lodged: bool,
+    decision: String,
+    answered: bool,
+    answer_due: String,
+}
+
+struct ProxyRow {
+    id: String,
+    grantor: String,
+    grantor_group: String,
+    proxy: String,
+    proxy_group: String,
+    document: String,
+    approved_on: String,
+    revoked: bool,
+}
+
+struct AssistantRow {
+    voter: String,
+    assistant: String,
+    reason: String,
+}
+
+#[derive(Template)]
+#[template(path = "registration.html")]
+struct RegistrationPage {
+    chrome: Chrome,
+    election_id: String,
+    election_title: String,
+    election_day: String,
+    alert: Option<String>,
+    saved: bool,
+    modes: Vec<(&'static str, &'static str, bool)>,
+    voluntary: bool,
+    voters: u64,
+    waived: u64,
+    registered: u64,
+    publish_by: String,
+    objections_by: String,
+    answers_by: String,
+    proxies_by: String,
+    problems: Vec<ProblemRow>,
+    timing_warning: Option<String>,
+    published: bool,
+    published_on: String,
+    published_by: String,
+    late_days: Option<u32>,
+    fingerprint: String,
+    current_fingerprint: String,
+    changes: Vec<ChangeRow>,
+    objections: Vec<ObjectionRow>,
+    kinds: Vec<(&'static str, &'static str)>,
+    proxies: Vec<ProxyRow>,
+    assistants: Vec<AssistantRow>,
+}
+
+fn mode_label(m: Mode, lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => m.zh(),
+        Lang::En => m.en(),
+    }
+}
+
+fn kind_label(k: ObjectionKind, t: &Texts) -> &'static str {
+    match k {
+        ObjectionKind::Omission => t.obj_kind_omission,
+        ObjectionKind::WrongEntry => t.obj_kind_wrong_entry,
+        ObjectionKind::Duplicate => t.obj_kind_duplicate,
+        ObjectionKind::WrongDetails => t.obj_kind_wrong_details,
+        ObjectionKind::Other => t.obj_kind_other,
+    }
+}
+
+fn status_label(s: ObjectionStatus, t: &Texts) -> &'static str {
+    match s {
+        ObjectionStatus::Lodged => t.obj_status_lodged,
+        ObjectionStatus::Upheld => t.obj_status_upheld,
+        ObjectionStatus::Rejected => t.obj_status_rejected,
+    }
+}
+
+/// Splits a fingerprint into groups of 8 so a person can compare it.
+fn grouped(fp: &str) -> String {
+    fp.as_bytes()
+        .chunks(8)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+async fn election(state: &AppState, raw: &str, lang: Lang) -> Result<Election, PageError> {
+    let id = uuid::Uuid::parse_str(raw).map_err(|_| PageError::new(HttpError::NotFound, lang))?;
+    state
+        .store
+        .get_election(id)
+        .await
+        .map_err(|e| PageError::new(e.into(), lang))?
+        .ok_or_else(|| PageError::new(HttpError::NotFound, lang))
+}
+
+async fn view(
+    state: &AppState,
+    principal: &Principal,
+    lang: Lang,
+    election: &Election,
+    alert: Option<String>,
+    saved: bool,
+) -> Result<RegistrationPage, HttpError> {
+    let t = lang.texts();
+    let committee = principal.role() == Role::Committee;
+    let rules = regn::rules(election)?;
+    let status = regn::status(&*state.store, election, state.clock.now()).await?;
+    let setup = status.state.setup;
+    let publication = status.state.publication.clone();
+    let pick = |zh: &str, en: &str| match lang {
+        Lang::Zh => zh.to_owned(),
+        Lang::En => en.to_owned(),
+    };
+    let changes = state
+        .store
+        .roll_changes(election.id)
+        .await?
+        .iter()
+        .map(|c| {
+            let c = regn::change_for(c, committee);
+            let fields = c
+                .fields
+                .iter()
+                .map(|f| {
+                    format!(
+                        "{}: {} → {}",
+                        f.field,
+                        f.before.as_deref().unwrap_or("—"),
+                        f.after.as_deref().unwrap_or("—")
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+            ChangeRow {
+                seq: c.seq,
+                at: regn::today(c.at).to_string(),
+                author: c.author.clone(),
+                what: format!(
+                    "{} {} {}: {}",
+                    c.kind, c.resident_name, c.resident_id, fields
+                ),
+                reason: c.reason.clone(),
+            }
+        })
+        .collect();
+    let objections = state
+        .store
+        .list_objections(election.id)
+        .await?
+        .iter()
+        .map(|o| ObjectionRow {
+            id: o.id.to_string(),
+            number: o.number,
+            lodger: o.lodger.clone(),
+            subject: o.subject.clone(),
+            kind: kind_label(o.kind, t),
+            claim: o.claim.clone(),
+            status: status_label(o.status, t),
+            lodged: o.status == ObjectionStatus::Lodged,
+            decision: o.decision.clone().unwrap_or_default(),
+            answered: o.answered_on.is_some(),
+            answer_due: regn::answer_deadline(o, election, &rules).to_string(),
+        })
+        .collect();
+    let mask = |id: &str| {
+        if committee {
+            id.to_owned()
+        } else {
+            huanjie_core::resident_id::mask(id)
+        }
+    };
+    let proxies = state
+        .store
+        .list_proxies(election.id)
+        .await?
+        .iter()
+        .map(|p| ProxyRow {
+            id: p.id.to_string(),
+            grantor: format!("{} {}", p.grantor.name, mask(&p.grantor.resident_id)),
+            grantor_group: p.grantor.group.clone(),
+            proxy: format!("{} {}", p.proxy.name, mask(&p.proxy.resident_id)),
+            proxy_group: p.proxy.group.clone(),
+            document: p.document.clone(),
+            approved_on: regn::today(p.approved_at).to_string(),
+            revoked: p.revoked_at.is_some(),
+        })
+        .collect();
+    let assistants = state
+        .store
+        .list_assistants(election.id)
+        .await?
+        .iter()
+        .map(|a| AssistantRow {
+            voter: format!("{} {}", a.voter.name, mask(&a.voter.resident_id)),
+            assistant: a.assistant.clone(),
+            reason: a.reason.clone(),
+        })
+        .collect();
+    Ok(RegistrationPage {
+        chrome: Chrome::new(
+            lang,
+            &format!("/elections/{}/registration", election.id),
+            Some(principal),
+        ),
+        election_id: election.id.to_string(),
+        election_title: election.title.clone(),
+        election_day: election.election_day.to_string(),
+        alert,
+        saved,
+        modes: Mode::ALL
+            .into_iter()
+            .map(|m| (m.code(), mode_label(m, lang), m == setup.mode))
+            .collect(),
+        voluntary: setup.voluntary,
+        voters: status.voters,
+        waived: status.waived,
+        registered: status.registered,
+        publish_by: status.deadlines.publish_by.to_string(),
+        objections_by: status.deadlines.objections_lodged_by.to_string(),
+        answers_by: status.deadlines.objections_answered_by.to_string(),
+        proxies_by: status.deadlines.proxies_lodged_by.to_string(),
+        problems: status
+            .problems
+            .iter()
+            .map(|p| ProblemRow {
+                rule: p.rule,
+                message: pick(&p.message, &p.message_en),
+            })
+            .collect(),
+        timing_warning: match &status.publication_timing {
+            Some(Err(zh)) if lang == Lang::Zh => Some(zh.clone()),
+            Some(Err(_)) => {
+                deadline::check_publication(status.today, election.election_day, &rules)
+                    .err()
+                    .map(|l| l.message_en())
+            }
+            _ => None,
+        },
+        published: publication.is_some(),
+        published_on: publication
+            .as_ref()
+            .map(|p| p.published_on.to_string())
+            .unwrap_or_default(),
+        published_by: publication
+            .as_ref()
+            .map(|p| p.published_by.clone())
+            .unwrap_or_default(),
+        late_days: publication.as_ref().and_then(|p| p.late_days),
+        fingerprint: publication
+            .as_ref()
+            .map(|p| grouped(&p.fingerprint))
+            .unwrap_or_default(),
+        current_fingerprint: publication
+            .as_ref()
+            .map(|p| grouped(&p.current_fingerprint))
+            .unwrap_or_default(),
+        changes,
+        objections,
+        kinds: ObjectionKind::ALL
+            .into_iter()
+            .map(|k| (k.code(), kind_label(k, t)))
+            .collect(),
+        proxies,
+        assistants,
+    })
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ShowParams {
+    saved: Option<String>,
+}
+
+/// `GET /elections/{id}/registration`.
+pub async fn show(
+    State(state): State<AppState>,
+    principal: MaybePrincipal,
+    lang: Lang,
+    Path(election_id): Path<String>,
+    Query(params): Query<ShowParams>,
+) -> Result<Response, PageError> {
+    let principal = require_user(principal, lang)?;
+    let election = election(&state, &election_id, lang).await?;
+    let page = view(
+        &state,
+        &principal,
+        lang,
+        &election,
+        None,
+        params.saved.is_some(),
+    )
+    .await
+    .map_err(|e| PageError::new(e, lang))?;
+    Ok(render(StatusCode::OK, &page))
+}
+
+/// Runs one committee step; on success back to the page, on a refusal the
+/// page again with the refusal in words (and its rule id).
+async fn step<F, Fut>(
+    state: AppState,
+    principal: MaybePrincipal,
+    lang: Lang,
+    election_id: String,
+    anchor: &str,
+    run: F,
+) -> Result<Response, PageError>
+where
+    F: FnOnce(AppState, Election, String) -> Fut,
+    Fut: std::future::Future<Output = Result<(), HttpError>>,
+{
+    let principal = require_user(principal, lang)?;
+    principal
+        .require_committee()
+        .map_err(|e| PageError::new(e, lang))?;
+    let election = election(&state, &election_id, lang).await?;
+    let by = principal
+        .user()
+        .map_or_else(String::new, |u| u.username.clone());
+    match run(state.clone(), election.clone(), by).await {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/elections/{}/registration?saved=1#{anchor}",
+            election.id
+        ))
+        .into_response()),
+        Err(HttpError::Internal(e)) => Err(PageError::new(HttpError::Internal(e), lang)),
+        Err(err) => {
+            err.log();
+            let status = err.status();
+            let rule = match &err {
+                HttpError::Rule(r) => format!("（{}）", r.rule),
+                _ => String::new(),
+            };
+            let alert = format!("{}{rule}", err.message().in_lang(lang));
+            let page = view(&state, &principal, lang, &election, Some(alert), false)
+                .await
+                .map_err(|e| PageError::new(e, lang))?;
+            Ok(render(status, &page))
+        }
+    }
+}
+
+fn required(
+    value: &str,
+    field: &'static str,
+    label: fn(&Texts) -> &'static str,
+) -> Result<String, HttpError> {
+    let v = value.trim();
+    if v.is_empty() {
+        Err(HttpError::BadRequest(Message {
+            code: "required",
+            zh: format!("{}（{field}）：必须填写", label(&crate::i18n::ZH)),
+            en: format!("{} ({field}): is required", label(&crate::i18n::EN)),
+        }))
+    } else {
+        Ok(v.to_owned())
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SetupForm {
+    mode: String,
+    voluntary: Option<String>,
+}
+
+/// `POST /elections/{id}/registration/setup`.
+pub async fn save_setup(
+    State(state): State<AppState>,
+    principal: MaybePrincipal,
+    lang: Lang,
+    Path(election_id): Path<String>,
+    Form(form): Form<SetupForm>,
+) -> Result<Response, PageError> {
+    step(
+        state,
+        principal,
+        lang,
+        election_id,
+        "setup",
+        |state, election, _| async move {
+            let mode = Mode::parse(&form.mode).ok_or_else(|| {
+                HttpError::from(RuleRefusal::new(
+                    "mode",
+                    huanjie_core::rule::REG_6,
+                    "选举方式无法识别".into(),
+                    "unknown election mode".into(),
+                ))
+            })?;
+            let setup = RegistrationSetup {
+                mode,
+                voluntary: form.voluntary.is_some(),
+            };
+            Ok(state
+                .store
+                .set_registration_setup(election.id, &setup)
+                .await?)
+        },
+    )
+    .await
+}
+
+/// `POST /elections/{id}/registration/publish`.
+pub async fn publish(
+    State(state): State<AppState>,
+    principal: MaybePrincipal,
+    lang: Lang,
+    Path(election_id): Path<String>,
+) -> Result<Response, PageError> {
+    step(
+        state,
+        principal,
+        lang,
+        election_id,
+        "publication",
+        |state, election, by| async move {
+            regn::publish(&*state.store, &election, &by, state.clock.now())
+                .await
+                .map(|_| ())
+        },
+    )
+    .await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ObjectionForm {
+    #[serde(default)]
+    lodger: String,
+    #[serde(default)]
+    subject: String,
+    #[serde(default)]
+    subject_resident: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    claim: String,
+}
+
+/// `POST /elections/{id}/registration/objections`.
+pub async fn lodge_objection(
+    State(state): State<AppState>,
+    principal: MaybePrincipal,
+    lang: Lang,
+    Path(election_id): Path<String>,
+    Form(form): Form<ObjectionForm>,
+) -> Result<Response, PageError> {
+    step(
+        state,
+        principal,
+        lang,
+        election_id,
+        "objections",
+        |state, election, by| async move {
+            let rules = regn::rules(&election)?;
+            let lodger = required(&form.lodger, "lodger", |t| t.obj_lodger)?;
+            let claim = required(&form.claim, "claim", |t| t.obj_claim)?;
+            let kind = ObjectionKind::parse(&form.kind).unwrap_or(ObjectionKind::Other);
+            let subject_resident = match form.subject_resident.trim() {
+                "" => None,
+                key => Some(
+                    crate::api::registration::resolve(&state, &election, "subject_resident", key)
+                        .await?,
+                ),
+            };
+            let subject = if form.subject.trim().is_empty() {
+                match subject_resident {
+                    Some(id) => state
+                        .store
+                        .get_resident(election.id, id)
+                        .await?
+                        .map(|r| r.name)
+                        .unwrap_or_default(),
+                    None => required(&form.subject, "subject", |t| t.obj_subject)?,
+                }
+            } else {
+                form.subject.trim().to_owned()
+            };
+            let now = state.clock.now();
+            let today = regn::today(now);
+            deadline::check_objection_lodging(today, election.election_day, &rules)
+                .map_err(|late| regn::late_refusal(&late))?;
+            let new = NewObjection {
+                lodged_on: today,
+                lodger,
+                subject_resident,
+                subject,
+                kind,
+                claim,
+                recorded_by: by,
+            };
+            state.store.lodge_objection(election.id, &new, now).await?;
+            Ok(())
+        },
+    )
+    .await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DecisionForm {
+    #[serde(default)]
+    upheld: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /elections/{id}/registration/objections/{objection}/decision`
+/// (a decision without a change to the list; changes go through the API).
+pub async fn decide_objection(
+    State(state): State<AppState>,
+    principal: MaybePrincipal,
+    lang: Lang,
+    Path((election_id, objection)): Path<(String, String)>,
+    Form(form): Form<DecisionForm>,
+) -> Result<Response, PageError> {
+    step(
+        state,
+        principal,
+        lang,
+        election_id,
+        "objections",
+        |state, election, by| async move {
+            let id = uuid::Uuid::parse_str(&objection).map_err(|_| HttpError::NotFound)?;
+            match state.store.get_objection(id).await? {
+                Some(o) if o.election_id == election.id => {}
+                _ => return Err(HttpError::NotFound),
+            }
+            let reason = required(&form.reason, "reason", |t| t.obj_decision)?;
+            let decision = ObjectionDecision {
+                upheld: form.upheld == "1",
+                reason,
+                by,
+                change: None,
+            };
+            match state
+                .store
+                .decide_objection(id, &decision, state.clock.now())
+                .await?
+            {
+                Ok(_) => Ok(()),
+                Err(conflicts) => Err(regn::conflicts_refusal(&conflicts)),
+            }
+        },
+    )
+    .await
+}
+
+/// `POST /elections/{id}/registration/objections/{objection}/answer`.
+pub async fn answer_objection(
+    State(state): State<AppState>,
+    principal: MaybePrincipal,
+    lang: Lang,
+    Path((election_id, objection)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    step(
+        state,
+        principal,
+        lang,
+        election_id,
+        "objections",
+        |state, election, by| async move {
+            let rules = regn::rules(&election)?;
+            let id = uuid::Uuid::parse_str(&objection).map_err(|_| HttpError::NotFound)?;
+            let o = match state.store.get_objection(id).await? {
+                Some(o) if o.election_id == election.id => o,
+                _ => return Err(HttpError::NotFound),
+            };
+            let now = state.clock.now();
+            let today = regn::today(now);
+            let late =
+                deadline::check_objection_answer(today, o.lodged_on, election.election_day, &rules)
+                    .is_err();
+            let answer = ObjectionAnswer {
+                answered_on: today,
+                by,
+                late,
+            };
+            state.store.answer_objection(id, &answer, now).await?;
+            Ok(())
+        },
+    )
+    .await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ProxyForm {
+    #[serde(default)]
+    grantor: String,
+    #[serde(default)]
+    proxy: String,
+    #[serde(default)]
+    document: String,
+}
+
+/// `POST /elections/{id}/registration/proxies`.
+pub async fn register_proxy(
+    State(state): State<AppState>,
+    principal: MaybePrincipal,
+    lang: Lang,
+    Path(election_id): Path<String>,
+    Form(form): Form<ProxyForm>,
+) -> Result<Response, PageError> {
+    step(
+        state,
+        principal,
+        lang,
+        election_id,
+        "proxies",
+        |state, election, by| async move {
+            let rules = regn::rules(&election)?;
+            let document = required(&form.document, "document", |t| t.proxy_document)?;
+            let grantor =
+                crate::api::registration::resolve(&state, &election, "grantor", &form.grantor)
+                    .await?;
+            let proxy =
+                crate::api::registration::resolve(&state, &election, "proxy", &form.proxy).await?;
+            let now = state.clock.now();
+            let today = regn::today(now);
+            deadline::check_proxy_lodging(today, election.election_day, &rules)
+                .map_err(|late| regn::late_refusal(&late))?;
+            let new = NewProxy {
+                grantor,
+                proxy,
+                lodged_on: today,
+                document,
+                approved_by: by,
+            };
+            match state
+                .store
+                .register_proxy(election.id, &rules, &new, now)
+                .await?
+            {
+                ProxyOutcome::Registered(_) => Ok(()),
+                ProxyOutcome::Refused(r) => {
+                    Err(RuleRefusal::new(r.code(), r.rule(), r.message_zh(), r.message_en()).into())
+                }
+            }
+        },
+    )
+    .await
+}
+
+/// `POST /elections/{id}/registration/proxies/{proxy}/revoke`.
+pub async fn revoke_proxy(
+    State(state): State<AppState>,
+    principal: MaybePrincipal,
+    lang: Lang,
+    Path((election_id, proxy)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    step(
+        state,
+        principal,
+        lang,
+        election_id,
+        "proxies",
+        |state, election, by| async move {
+            let id = uuid::Uuid::parse_str(&proxy).map_err(|_| HttpError::NotFound)?;
+            let known = state.store.list_proxies(election.id).await?;
+            if !known.iter().any(|p| p.id == id) {
+                return Err(HttpError::NotFound);
+            }
+            state.store.revoke_proxy(id, &by, state.clock.now()).await?;
+            Ok(())
+        },
+    )
+    .await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AssistantForm {
+    #[serde(default)]
+    voter: String,
+    #[serde(default)]
+    assistant: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /elections/{id}/registration/assistants`.
+pub async fn record_assistant(
+    State(state): State<AppState>,
+    principal: MaybePrincipal,
+    lang: Lang,
+    Path(election_id): Path<String>,
+    Form(form): Form<AssistantForm>,
+) -> Result<Response, PageError> {
+    step(
+        state,
+        principal,
+        lang,
+        election_id,
+        "assistants",
+        |state, election, by| async move {
+            let assistant = required(&form.assistant, "assistant", |t| t.assistant_name)?;
+            let reason = required(&form.reason, "reason", |t| t.assistant_reason)?;
+            let voter =
+                crate::api::registration::resolve(&state, &election, "voter", &form.voter).await?;
+            let new = NewAssistant {
+                voter,
+                assistant,
+                reason,
+                recorded_by: by,
+            };
+            state
+                .store
+                .record_assistant(election.id, &new, state.clock.now())
+                .await?;
+            Ok(())
+        },
+    )
+    .await
+}
