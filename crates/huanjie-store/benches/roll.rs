@@ -8,7 +8,13 @@
 //! HUANJIE_ROLL_BENCH_N=100000 cargo bench -p huanjie-store --bench roll
 //! HUANJIE_ROLL_BENCH_BACKENDS=sqlite cargo bench -p huanjie-store --bench roll
 //! HUANJIE_ROLL_BENCH_IMPORT_ONLY=1 cargo bench -p huanjie-store --bench roll  # no searches
+//! HUANJIE_ROLL_BENCH_NO_SEARCHES=1 cargo bench -p huanjie-store --bench roll   # import + registration
 //! ```
+//!
+//! After the imports it times the registration steps over the whole roll:
+//! `roll_tally`, `publish_roll` (tally, base and fingerprint in one
+//! transaction), one `amend_roll` after publication (which recomputes the
+//! fingerprint) and `voter_list`.
 //!
 //! PostgreSQL comes from `HUANJIE_TEST_POSTGRES_URL` or
 //! `scripts/ensure-postgres.sh` (as for the conformance suite); the SQLite
@@ -24,8 +30,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{Datelike, NaiveDate, TimeZone, Utc};
+use huanjie_core::Profile;
 use huanjie_store::{
-    BodyKind, NewElection, NewResident, PositionSeats, PostgresStore, ResidentQuery, RollOutcome,
+    AmendOutcome, BodyKind, NewElection, NewPublication, NewResident, PositionSeats, PostgresStore,
+    PublishOutcome, ResidentEdit, ResidentQuery, RollAmendment, RollChangeKind, RollOutcome,
     SqliteStore, Store,
 };
 use huanjie_testkit::postgres::{fresh_database, fresh_sqlite_path};
@@ -152,9 +160,11 @@ fn generate(n: usize) -> Vec<NewResident> {
             committee_consent: (category == "non_registered").then_some(true),
             household_representative: left_in_household == 0,
             residents_representative: rng.below(1000) == 0,
+            // R-REG-4 marks, from the row number (no draw, so the rest
+            // of the roll is what it always was).
+            waived: exclusion.is_none() && out.len() % 97 == 0,
+            voluntary: out.len() % 3 == 0,
             exclusion,
-            waived: false,
-            voluntary: false,
         });
     }
     out
@@ -199,6 +209,92 @@ async fn time_searches(
         percentiles(times),
         matched / queries.len() as u64
     );
+}
+
+/// roll_tally, publish_roll, one amendment after publication, voter_list.
+async fn time_registration(store: &dyn Store, election: uuid::Uuid, roll: &[NewResident]) {
+    let rules = Profile::by_id("county-2006").unwrap().registration;
+    let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).single().unwrap();
+    let voters = roll.iter().filter(|r| r.exclusion.is_none()).count() as u64;
+
+    let t = Instant::now();
+    let tally = store.roll_tally(election).await.unwrap();
+    println!(
+        "  roll_tally                        {:>12}",
+        ms(t.elapsed())
+    );
+    assert_eq!(tally.voters, voters);
+
+    let t = Instant::now();
+    let outcome = store
+        .publish_roll(
+            election,
+            &rules,
+            &NewPublication {
+                published_on: NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
+                published_by: "bench".to_owned(),
+                late_days: None,
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    println!(
+        "  publish_roll (tally + fingerprint){:>12}",
+        ms(t.elapsed())
+    );
+    let PublishOutcome::Published(publication) = outcome else {
+        panic!("{outcome:?}");
+    };
+    assert_eq!(publication.voters, voters);
+
+    let voter = roll.iter().find(|r| r.exclusion.is_none()).unwrap();
+    let page = store
+        .search_residents(
+            election,
+            &ResidentQuery {
+                resident_id: Some(voter.resident_id.clone()),
+                ..ResidentQuery::default()
+            },
+        )
+        .await
+        .unwrap();
+    let t = Instant::now();
+    let outcome = store
+        .amend_roll(
+            election,
+            &RollAmendment {
+                change: RollChangeKind::Edit {
+                    resident: page.residents[0].id,
+                    edit: ResidentEdit {
+                        exclusion: Some(Some("struck_off".to_owned())),
+                        ..ResidentEdit::default()
+                    },
+                },
+                reason: "bench".to_owned(),
+                author: "bench".to_owned(),
+                objection: None,
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    println!(
+        "  amend_roll after publication      {:>12}",
+        ms(t.elapsed())
+    );
+    let AmendOutcome::Amended(change) = outcome else {
+        panic!("{outcome:?}");
+    };
+    assert_ne!(change.fingerprint_after, Some(publication.fingerprint));
+
+    let t = Instant::now();
+    let list = store.voter_list(election).await.unwrap();
+    println!(
+        "  voter_list                        {:>12}",
+        ms(t.elapsed())
+    );
+    assert_eq!(list.len() as u64, voters - 1);
 }
 
 async fn run(label: &str, store: Arc<dyn Store>, roll: &[NewResident]) {
@@ -248,6 +344,11 @@ async fn run(label: &str, store: Arc<dyn Store>, roll: &[NewResident]) {
         again.as_secs_f64()
     );
     if std::env::var_os("HUANJIE_ROLL_BENCH_IMPORT_ONLY").is_some() {
+        return;
+    }
+
+    time_registration(&*store, election.id, roll).await;
+    if std::env::var_os("HUANJIE_ROLL_BENCH_NO_SEARCHES").is_some() {
         return;
     }
 

@@ -108,6 +108,7 @@ conformance!(
     proxies_follow_r_poll_4,
     concurrent_proxies_cannot_pass_the_cap,
     assistants_only_for_voters,
+    the_documented_example_publishes_with_the_documented_fingerprint,
 );
 
 /// An 18-character resident ID: `n` in the sequence digits, `last` the
@@ -1573,6 +1574,54 @@ async fn assistants_only_for_voters(store: Arc<dyn Store>) {
     assert_eq!(store.list_assistants(e).await.unwrap(), vec![a, b]);
     let other = store.create_election(&election("F"), at(0)).await.unwrap();
     assert!(store.list_assistants(other.id).await.unwrap().is_empty());
+}
+
+// --- docs/voter-list-fingerprint.md ---------------------------------------------
+
+/// The worked example's fingerprint, as the document prints it.
+const DOCUMENTED_FINGERPRINT: &str =
+    "ed773b420df4d804984eef59fb138d8f7c4477e25fb8ae049e738f4099ef86b5";
+
+/// The document's example list (with a resident who is not a voter and so
+/// is not on it), in file order.
+fn documented_roll() -> Vec<NewResident> {
+    let mut zhang = waived(voluntary(person(2, 0, "张三", "第二组", "0203")));
+    zhang.resident_id = "310104198805060033".to_owned();
+    zhang.gender = "M".to_owned();
+    let mut wang = person(3, 0, "王芳", "第一组", "0101");
+    wang.resident_id = "110101194912310021".to_owned();
+    wang.gender = "F".to_owned();
+    let mut li = hr(person(4, 0, "李四", "第一组", "0101"));
+    li.resident_id = "11010519491231002X".to_owned();
+    li.gender = "M".to_owned();
+    let mut child = excluded(person(5, 0, "王小", "第一组", "0101"), "under_18");
+    child.resident_id = "110101201501010015".to_owned();
+    vec![zhang, wang, li, child]
+}
+
+#[test]
+fn the_document_shows_the_example_and_its_fingerprint() {
+    let doc = include_str!("../../../docs/voter-list-fingerprint.md");
+    assert!(doc.contains(DOCUMENTED_FINGERPRINT));
+    assert_eq!(
+        expected_fingerprint(&documented_roll()),
+        DOCUMENTED_FINGERPRINT
+    );
+    // The canonical text as the document spells it out.
+    let text = "huanjie voter list 1\n\
+                110101194912310021\t王芳\tF\t第一组\t0101\t\n\
+                11010519491231002X\t李四\tM\t第一组\t0101\thousehold_representative\n\
+                310104198805060033\t张三\tM\t第二组\t0203\twaived,voluntary\n";
+    for line in text.lines() {
+        assert!(doc.contains(&line.replace('\t', "<TAB>")), "{line:?}");
+    }
+}
+
+async fn the_documented_example_publishes_with_the_documented_fingerprint(store: Arc<dyn Store>) {
+    let e = with_roll(&*store, "E", &documented_roll()).await;
+    let p = publish(&*store, e).await;
+    assert_eq!(p.fingerprint, DOCUMENTED_FINGERPRINT);
+    assert_eq!((p.voters, p.registered), (3, 2));
 }
 
 // --- adapter-specific: deleting an election ----------------------------------------

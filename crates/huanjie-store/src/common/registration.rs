@@ -3,8 +3,12 @@
 //! fingerprint feed, and the state checks. The adapters differ only in how
 //! they run SQL.
 
+use chrono::{DateTime, NaiveDate, Utc};
 use huanjie_core::registration::fingerprint::{FingerprintBuilder, ListLine};
 use huanjie_core::registration::mode::{GroupTally, Mode, RollTally, MAX_EXAMPLES};
+use serde::Deserialize;
+use std::borrow::Cow;
+use uuid::Uuid;
 
 use crate::{
     FieldChange, NewResident, ObjectionKind, ObjectionStatus, Resident, ResidentEdit, StateError,
@@ -13,10 +17,18 @@ use crate::{
 
 use super::count;
 
-/// Voters read per statement while the fingerprint is computed: the list
-/// is read in resident-ID order, a chunk at a time (keyset), so a
-/// million-voter list never sits in memory.
-pub(crate) const VOTER_CHUNK: i64 = 5_000;
+/// Voters read per statement from the voter list. The list is read in
+/// resident-ID order a chunk at a time (keyset: the next chunk starts after
+/// the last ID read), so a million-voter list never sits in memory whole.
+///
+/// On SQLite each chunk comes back as ONE row holding a JSON array
+/// (`json_group_array`, parsed by [`Fingerprinter::push_json`] and
+/// [`residents`]):
+/// sqlx's SQLite driver hands every row over from its worker thread, at
+/// several microseconds a row, which at a million voters was most of the
+/// time. PostgreSQL's driver hands rows over cheaply, and there building
+/// the JSON cost the server more than it saved, so it reads rows.
+pub(crate) const VOTER_CHUNK: i64 = 20_000;
 
 /// The most file rows [`RollTally::representatives_not_voters`] names.
 pub(crate) const MAX_ROWS: i64 = 10;
@@ -228,23 +240,39 @@ impl Fingerprinter {
         }
     }
 
-    pub(crate) fn push(&mut self, r: &VoterLine) -> StoreResult<()> {
+    /// The next voter; out of resident-ID order is corruption.
+    pub(crate) fn push(&mut self, line: &ListLine<'_>) -> StoreResult<()> {
         self.builder
-            .push(&ListLine {
-                resident_id: &r.resident_id,
-                name: &r.name,
-                gender: &r.gender,
-                group: &r.group,
-                household: &r.household,
-                waived: r.waived,
-                voluntary: r.voluntary,
-                household_representative: r.household_representative,
-                residents_representative: r.residents_representative,
-            })
+            .push(line)
             .map_err(|e| StoreError::Corrupt(format!("voter list: {e}")))?;
         self.last_id.clear();
-        self.last_id.push_str(&r.resident_id);
+        self.last_id.push_str(line.resident_id);
         Ok(())
+    }
+
+    /// Feeds one chunk of the voter list as SQLite returns it: a JSON array
+    /// of arrays of [`VOTER_LINE_COLUMNS`] (`None`, an aggregate over no
+    /// rows, is empty). Returns how many voters it held.
+    pub(crate) fn push_json(&mut self, json: Option<&str>) -> StoreResult<usize> {
+        let Some(json) = json else {
+            return Ok(0);
+        };
+        let lines: Vec<JsonLine<'_>> = serde_json::from_str(json)
+            .map_err(|e| StoreError::Corrupt(format!("voter list chunk: {e}")))?;
+        for l in &lines {
+            self.push(&ListLine {
+                resident_id: &l.resident_id,
+                name: &l.name,
+                gender: &l.gender,
+                group: &l.group,
+                household: &l.household,
+                waived: l.waived.0,
+                voluntary: l.voluntary.0,
+                household_representative: l.household_representative.0,
+                residents_representative: l.residents_representative.0,
+            })?;
+        }
+        Ok(lines.len())
     }
 
     /// Voters fed so far.
@@ -256,41 +284,6 @@ impl Fingerprinter {
     pub(crate) fn finish(self) -> String {
         self.builder.finish().to_string()
     }
-}
-
-/// What the fingerprint reads of a voter.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct VoterLine {
-    pub(crate) resident_id: String,
-    pub(crate) name: String,
-    pub(crate) gender: String,
-    pub(crate) group: String,
-    pub(crate) household: String,
-    pub(crate) waived: bool,
-    pub(crate) voluntary: bool,
-    pub(crate) household_representative: bool,
-    pub(crate) residents_representative: bool,
-}
-
-/// A [`VoterLine`] from a row of [`VOTER_LINE_COLUMNS`] (either backend).
-pub(crate) fn voter_line<R>(row: &R) -> StoreResult<VoterLine>
-where
-    R: sqlx::Row,
-    for<'a> &'a str: sqlx::ColumnIndex<R>,
-    String: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-    bool: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-{
-    Ok(VoterLine {
-        resident_id: row.try_get("resident_id")?,
-        name: row.try_get("name")?,
-        gender: row.try_get("gender")?,
-        group: row.try_get("group_name")?,
-        household: row.try_get("household")?,
-        waived: row.try_get("waived")?,
-        voluntary: row.try_get("voluntary")?,
-        household_representative: row.try_get("household_representative")?,
-        residents_representative: row.try_get("residents_representative")?,
-    })
 }
 
 /// One row of [`tally_groups_sql`] (either backend).
@@ -316,9 +309,140 @@ where
     })
 }
 
-/// The columns of a [`VoterLine`], as both schemas name them.
+/// What the fingerprint reads of a voter, as both schemas name the
+/// columns (and in the order of [`Fingerprinter::push_json`]'s arrays).
 pub(crate) const VOTER_LINE_COLUMNS: &str = "resident_id, name, gender, group_name, household, \
      waived, voluntary, household_representative, residents_representative";
+
+/// One voter of a JSON chunk, its text borrowed from the chunk where it
+/// needs no unescaping (a million voters, five strings each).
+#[derive(Deserialize)]
+struct JsonLine<'a> {
+    #[serde(borrow)]
+    resident_id: Cow<'a, str>,
+    #[serde(borrow)]
+    name: Cow<'a, str>,
+    #[serde(borrow)]
+    gender: Cow<'a, str>,
+    #[serde(borrow)]
+    group: Cow<'a, str>,
+    #[serde(borrow)]
+    household: Cow<'a, str>,
+    waived: Flag,
+    voluntary: Flag,
+    household_representative: Flag,
+    residents_representative: Flag,
+}
+
+/// A boolean as SQLite's JSON functions write it (`1`/`0`, its integers)
+/// or as JSON does (`true`/`false`). (A hand-written visitor: serde's
+/// untagged enums buffer every value and build an error for each variant
+/// that does not fit.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Flag(bool);
+
+impl<'de> Deserialize<'de> for Flag {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Flag;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a boolean, 0 or 1")
+            }
+            fn visit_bool<E: serde::de::Error>(self, b: bool) -> Result<Flag, E> {
+                Ok(Flag(b))
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Flag, E> {
+                match n {
+                    0 => Ok(Flag(false)),
+                    1 => Ok(Flag(true)),
+                    _ => Err(E::invalid_value(serde::de::Unexpected::Unsigned(n), &self)),
+                }
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Flag, E> {
+                match u64::try_from(n) {
+                    Ok(n) => self.visit_u64(n),
+                    Err(_) => Err(E::invalid_value(serde::de::Unexpected::Signed(n), &self)),
+                }
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+/// The columns of one resident, in the order of [`residents`]'s JSON
+/// arrays (SQLite's `json_array(…)`: arrays, not objects, as a million
+/// keys would double the text to parse).
+pub(crate) const RESIDENT_JSON_COLUMNS: &str = "id, file_row, resident_id, name, gender, \
+     group_name, household, address, category, residence_since, will_participate, \
+     committee_consent, household_representative, residents_representative, exclusion, \
+     waived, voluntary";
+
+/// A resident as a [`RESIDENT_JSON_COLUMNS`] array (fields in that order).
+#[derive(Deserialize)]
+struct JsonResident {
+    id: Uuid,
+    row: i64,
+    resident_id: String,
+    name: String,
+    gender: String,
+    group: String,
+    household: String,
+    address: String,
+    category: String,
+    residence_since: Option<NaiveDate>,
+    will_participate: Option<Flag>,
+    committee_consent: Option<Flag>,
+    household_representative: Flag,
+    residents_representative: Flag,
+    exclusion: Option<String>,
+    waived: Flag,
+    voluntary: Flag,
+}
+
+/// One chunk of residents: a JSON array of [`RESIDENT_JSON_COLUMNS`] arrays
+/// (`None`, an aggregate over no rows, is empty).
+pub(crate) fn residents(
+    json: Option<&str>,
+    election_id: Uuid,
+    imported_at: DateTime<Utc>,
+) -> StoreResult<Vec<Resident>> {
+    let Some(json) = json else {
+        return Ok(Vec::new());
+    };
+    let rows: Vec<JsonResident> = serde_json::from_str(json)
+        .map_err(|e| StoreError::Corrupt(format!("voter list chunk: {e}")))?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(Resident {
+                id: r.id,
+                election_id,
+                row: super::file_row(r.row)?,
+                resident_id: r.resident_id,
+                name: r.name,
+                gender: r.gender,
+                group: r.group,
+                household: r.household,
+                address: r.address,
+                category: r.category,
+                residence_since: r.residence_since,
+                will_participate: r.will_participate.map(|f| f.0),
+                committee_consent: r.committee_consent.map(|f| f.0),
+                household_representative: r.household_representative.0,
+                residents_representative: r.residents_representative.0,
+                exclusion: r.exclusion,
+                waived: r.waived.0,
+                voluntary: r.voluntary.0,
+                created_at: imported_at,
+            })
+        })
+        .collect()
+}
+
+/// Whether a chunk of `n` rows was the last one.
+pub(crate) fn last_chunk(n: usize) -> bool {
+    i64::try_from(n).is_ok_and(|n| n < VOTER_CHUNK)
+}
 
 // --- roll changes ----------------------------------------------------------------
 
@@ -436,8 +560,7 @@ pub(crate) fn parse_fields(json: &str) -> StoreResult<Vec<FieldChange>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::{TimeZone, Utc};
-    use uuid::Uuid;
+    use chrono::TimeZone;
 
     fn resident() -> Resident {
         Resident {
@@ -565,6 +688,61 @@ mod tests {
         assert!(json.starts_with(r#"[{"field":"row","before":null,"after":"9"}"#));
         assert_eq!(parse_fields(&json).unwrap(), fields);
         assert!(matches!(parse_fields("{"), Err(StoreError::Corrupt(_))));
+    }
+
+    #[test]
+    fn voter_list_chunks_feed_the_fingerprint() {
+        // Booleans as JSON writes them or as SQLite's integers; a tab
+        // escaped by the database's JSON.
+        let json = r#"[["110101194912310021","王\t芳","F","第一组","0101",true,false,0,1],
+                       ["11010519491231002X","李四","M","第一组","0101",0,1,false,false]]"#;
+        let mut fp = Fingerprinter::new();
+        assert_eq!(fp.push_json(Some(json)).unwrap(), 2);
+        assert_eq!(fp.push_json(None).unwrap(), 0);
+        assert_eq!(fp.last_id, "11010519491231002X");
+        assert_eq!(fp.voters(), 2);
+        let line = |id, name, gender, w, v, r| ListLine {
+            resident_id: id,
+            name,
+            gender,
+            group: "第一组",
+            household: "0101",
+            waived: w,
+            voluntary: v,
+            household_representative: false,
+            residents_representative: r,
+        };
+        let want = huanjie_core::registration::fingerprint::fingerprint([
+            line("110101194912310021", "王\t芳", "F", true, false, true),
+            line("11010519491231002X", "李四", "M", false, true, false),
+        ])
+        .unwrap();
+        assert_eq!(fp.finish(), want.to_string());
+        // Out of order, or not a voter line: corrupt.
+        let mut fp = Fingerprinter::new();
+        fp.push_json(Some(json)).unwrap();
+        assert!(matches!(
+            fp.push_json(Some(json)),
+            Err(StoreError::Corrupt(_))
+        ));
+        for bad in ["[[1]]", r#"[["1","2","3","4","5",2,0,0,0]]"#] {
+            assert!(matches!(
+                Fingerprinter::new().push_json(Some(bad)),
+                Err(StoreError::Corrupt(_))
+            ));
+        }
+        let r = resident();
+        let json = format!(
+            r#"[["{}", 7, "11010519491231002X", "李四", "F", "第一组", "0101", "幸福路1号",
+                "registered", null, null, 1, 0, false, null, 0, false]]"#,
+            r.id
+        );
+        let mut want = r.clone();
+        want.committee_consent = Some(true);
+        assert_eq!(
+            residents(Some(&json), r.election_id, r.created_at).unwrap(),
+            vec![want]
+        );
     }
 
     #[test]

@@ -17,6 +17,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use huanjie_core::profile::RegistrationRules;
+use huanjie_core::registration::fingerprint::ListLine;
 use huanjie_core::registration::mode;
 use huanjie_core::registration::proxy::{self, ProxyFacts};
 use sqlx::postgres::{PgConnection, PgRow};
@@ -280,15 +281,38 @@ pub(super) async fn tally(store: &PostgresStore, election_id: Uuid) -> StoreResu
     Ok(tally)
 }
 
-/// The fingerprint of the election's voter list, and how many voters it
-/// has: read in resident-ID order (the "C" collation of `resident_id`), a
-/// chunk at a time after the last ID read.
-async fn fingerprint_on(conn: &mut PgConnection, election_id: Uuid) -> StoreResult<(String, u64)> {
-    let sql = format!(
-        "SELECT {VOTER_LINE_COLUMNS} FROM residents \
+/// The next chunk of the election's (`$1`) voter list after resident ID
+/// `$2` (in the "C" collation of `resident_id`: byte order), at most `$3`
+/// voters, read along the partition's `(resident_id, election_id)` index.
+/// Rows, not one JSON array as on SQLite: the PostgreSQL driver hands rows
+/// over cheaply, and building the JSON costs the server more than it saves.
+fn voter_chunk_sql(columns: &str) -> String {
+    format!(
+        "SELECT {columns} FROM residents \
          WHERE election_id = $1 AND exclusion IS NULL AND resident_id > $2 \
          ORDER BY resident_id LIMIT $3"
-    );
+    )
+}
+
+/// Feeds a row of [`VOTER_LINE_COLUMNS`] to the fingerprint.
+fn push_row(fp: &mut Fingerprinter, row: &PgRow) -> StoreResult<()> {
+    fp.push(&ListLine {
+        resident_id: row.try_get("resident_id")?,
+        name: row.try_get("name")?,
+        gender: row.try_get("gender")?,
+        group: row.try_get("group_name")?,
+        household: row.try_get("household")?,
+        waived: row.try_get("waived")?,
+        voluntary: row.try_get("voluntary")?,
+        household_representative: row.try_get("household_representative")?,
+        residents_representative: row.try_get("residents_representative")?,
+    })
+}
+
+/// The fingerprint of the election's voter list, and how many voters it
+/// has.
+async fn fingerprint_on(conn: &mut PgConnection, election_id: Uuid) -> StoreResult<(String, u64)> {
+    let sql = voter_chunk_sql(VOTER_LINE_COLUMNS);
     let mut fp = Fingerprinter::new();
     loop {
         let rows = sqlx::query(&sql)
@@ -298,9 +322,9 @@ async fn fingerprint_on(conn: &mut PgConnection, election_id: Uuid) -> StoreResu
             .fetch_all(&mut *conn)
             .await?;
         for row in &rows {
-            fp.push(&shared::voter_line(row)?)?;
+            push_row(&mut fp, row)?;
         }
-        if i64::try_from(rows.len()).unwrap_or(i64::MAX) < VOTER_CHUNK {
+        if shared::last_chunk(rows.len()) {
             break;
         }
     }
@@ -377,16 +401,28 @@ pub(super) async fn voter_list(
         tx.commit().await?;
         return Ok(Vec::new());
     };
-    let sql = format!(
-        "SELECT {SELECT_COLUMNS} FROM residents \
-         WHERE election_id = $1 AND exclusion IS NULL ORDER BY resident_id"
-    );
-    let rows = sqlx::query(&sql)
-        .bind(election_id)
-        .fetch_all(&mut *tx)
-        .await?;
+    let sql = voter_chunk_sql(SELECT_COLUMNS);
+    let mut list: Vec<Resident> = Vec::new();
+    loop {
+        let after = list
+            .last()
+            .map(|r| r.resident_id.clone())
+            .unwrap_or_default();
+        let rows = sqlx::query(&sql)
+            .bind(election_id)
+            .bind(after)
+            .bind(VOTER_CHUNK)
+            .fetch_all(&mut *tx)
+            .await?;
+        for row in &rows {
+            list.push(resident_from_row(row, at)?);
+        }
+        if shared::last_chunk(rows.len()) {
+            break;
+        }
+    }
     tx.commit().await?;
-    rows.iter().map(|r| resident_from_row(r, at)).collect()
+    Ok(list)
 }
 
 // --- changes -----------------------------------------------------------------------

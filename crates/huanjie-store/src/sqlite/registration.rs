@@ -14,12 +14,16 @@ use huanjie_core::profile::RegistrationRules;
 use huanjie_core::registration::mode;
 use huanjie_core::registration::proxy::{self, ProxyFacts};
 use sqlx::sqlite::{SqliteConnection, SqliteRow};
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::{Connection, Row, Sqlite, Transaction};
 use uuid::Uuid;
 
-use super::roll::{batch_query, current_roll, insert_sql, resident_from_row, SELECT_COLUMNS};
+use super::roll::{
+    batch_query, current_roll, insert_sql, resident_from_row, LargeCache, SELECT_COLUMNS,
+};
 use super::{date, get_ts, get_uuid, parse_date_of, parse_ts, parse_uuid, ts, SqliteStore};
-use crate::common::registration::{self as shared, Fingerprinter, VOTER_CHUNK, VOTER_LINE_COLUMNS};
+use crate::common::registration::{
+    self as shared, Fingerprinter, RESIDENT_JSON_COLUMNS, VOTER_CHUNK, VOTER_LINE_COLUMNS,
+};
 use crate::common::{self, micros, write_error, RollIds};
 use crate::{
     AmendOutcome, Assistant, NewAssistant, NewObjection, NewProxy, NewPublication, Objection,
@@ -28,15 +32,15 @@ use crate::{
     RollChangeKind, RollConflict, RollTally, StateError, StoreError, StoreResult,
 };
 
-type Tx = Transaction<'static, Sqlite>;
+type Tx<'c> = Transaction<'c, Sqlite>;
 
 /// Starts a writing transaction with the write lock held.
-async fn write_tx(store: &SqliteStore) -> StoreResult<Tx> {
+async fn write_tx(store: &SqliteStore) -> StoreResult<Tx<'static>> {
     Ok(store.pool.begin_with("BEGIN IMMEDIATE").await?)
 }
 
 /// Rolls `tx` back and returns `err`.
-async fn refuse<T>(tx: Tx, err: impl Into<StoreError>) -> StoreResult<T> {
+async fn refuse<T>(tx: Tx<'_>, err: impl Into<StoreError>) -> StoreResult<T> {
     tx.rollback().await?;
     Err(err.into())
 }
@@ -253,7 +257,14 @@ async fn tally_on(conn: &mut SqliteConnection, roll: i64) -> StoreResult<RollTal
 }
 
 pub(super) async fn tally(store: &SqliteStore, election_id: Uuid) -> StoreResult<RollTally> {
-    let mut tx = store.pool.begin().await?;
+    let mut conn = LargeCache::acquire(store).await?;
+    let outcome = tally_of(&mut conn, election_id).await;
+    conn.release().await;
+    outcome
+}
+
+async fn tally_of(conn: &mut SqliteConnection, election_id: Uuid) -> StoreResult<RollTally> {
+    let mut tx = conn.begin().await?;
     let tally = match current_roll(&mut tx, election_id).await? {
         Some((roll, _)) => tally_on(&mut tx, roll).await?,
         None => RollTally::default(),
@@ -262,32 +273,31 @@ pub(super) async fn tally(store: &SqliteStore, election_id: Uuid) -> StoreResult
     Ok(tally)
 }
 
-/// The voters of roll `?2` after resident ID `?1` in resident-ID order,
-/// at most `?3`, read along `residents_resident_id_unique` (named, so that
-/// SQLite never sorts the whole roll for each chunk instead).
-fn voter_chunk_sql() -> String {
+/// The next chunk of roll `?2`'s voter list after resident ID `?1`, at
+/// most `?3` voters, as one JSON array (see `VOTER_CHUNK`), read along
+/// `residents_resident_id_unique` (named, so that SQLite never sorts the
+/// whole roll for each chunk instead). `what` is the JSON of one voter.
+fn voter_chunk_sql(what: &str) -> String {
     format!(
-        "SELECT {VOTER_LINE_COLUMNS} FROM residents INDEXED BY residents_resident_id_unique \
-         WHERE resident_id > ?1 AND roll = ?2 AND exclusion IS NULL \
-         ORDER BY resident_id LIMIT ?3"
+        "SELECT json_group_array({what} ORDER BY resident_id) AS chunk FROM ( \
+             SELECT * FROM residents INDEXED BY residents_resident_id_unique \
+             WHERE resident_id > ?1 AND roll = ?2 AND exclusion IS NULL \
+             ORDER BY resident_id LIMIT ?3)"
     )
 }
 
 /// The fingerprint of roll `roll`'s voter list, and how many voters it has.
 async fn fingerprint_on(conn: &mut SqliteConnection, roll: i64) -> StoreResult<(String, u64)> {
-    let sql = voter_chunk_sql();
+    let sql = voter_chunk_sql(&format!("json_array({VOTER_LINE_COLUMNS})"));
     let mut fp = Fingerprinter::new();
     loop {
-        let rows = sqlx::query(&sql)
+        let chunk: Option<String> = sqlx::query_scalar(&sql)
             .bind(fp.last_id.clone())
             .bind(roll)
             .bind(VOTER_CHUNK)
-            .fetch_all(&mut *conn)
+            .fetch_one(&mut *conn)
             .await?;
-        for row in &rows {
-            fp.push(&shared::voter_line(row)?)?;
-        }
-        if i64::try_from(rows.len()).unwrap_or(i64::MAX) < VOTER_CHUNK {
+        if shared::last_chunk(fp.push_json(chunk.as_deref())?) {
             break;
         }
     }
@@ -302,7 +312,20 @@ pub(super) async fn publish(
     new: &NewPublication,
     now: DateTime<Utc>,
 ) -> StoreResult<PublishOutcome> {
-    let mut tx = write_tx(store).await?;
+    let mut conn = LargeCache::acquire(store).await?;
+    let outcome = publish_on(&mut conn, election_id, rules, new, now).await;
+    conn.release().await;
+    outcome
+}
+
+async fn publish_on(
+    conn: &mut SqliteConnection,
+    election_id: Uuid,
+    rules: &RegistrationRules,
+    new: &NewPublication,
+    now: DateTime<Utc>,
+) -> StoreResult<PublishOutcome> {
+    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
     if let Err(e) = round(&mut tx, election_id).await {
         return refuse(tx, e).await;
     }
@@ -359,20 +382,43 @@ pub(super) async fn voter_list(
     store: &SqliteStore,
     election_id: Uuid,
 ) -> StoreResult<Vec<Resident>> {
-    let mut tx = store.pool.begin().await?;
+    let mut conn = LargeCache::acquire(store).await?;
+    let outcome = voter_list_on(&mut conn, election_id).await;
+    conn.release().await;
+    outcome
+}
+
+async fn voter_list_on(
+    conn: &mut SqliteConnection,
+    election_id: Uuid,
+) -> StoreResult<Vec<Resident>> {
+    let mut tx = conn.begin().await?;
     let Some((roll, imported_at)) = current_roll(&mut tx, election_id).await? else {
         tx.commit().await?;
         return Ok(Vec::new());
     };
-    let sql = format!(
-        "SELECT {SELECT_COLUMNS} FROM residents INDEXED BY residents_resident_id_unique \
-         WHERE roll = ? AND exclusion IS NULL ORDER BY resident_id"
-    );
-    let rows = sqlx::query(&sql).bind(roll).fetch_all(&mut *tx).await?;
+    let sql = voter_chunk_sql(&format!("json_array({RESIDENT_JSON_COLUMNS})"));
+    let mut list: Vec<Resident> = Vec::new();
+    loop {
+        let after = list
+            .last()
+            .map(|r| r.resident_id.clone())
+            .unwrap_or_default();
+        let chunk: Option<String> = sqlx::query_scalar(&sql)
+            .bind(after)
+            .bind(roll)
+            .bind(VOTER_CHUNK)
+            .fetch_one(&mut *tx)
+            .await?;
+        let residents = shared::residents(chunk.as_deref(), election_id, imported_at)?;
+        let last = shared::last_chunk(residents.len());
+        list.extend(residents);
+        if last {
+            break;
+        }
+    }
     tx.commit().await?;
-    rows.iter()
-        .map(|r| resident_from_row(r, election_id, imported_at))
-        .collect()
+    Ok(list)
 }
 
 // --- changes -----------------------------------------------------------------------
@@ -598,8 +644,20 @@ pub(super) async fn amend(
     amendment: &RollAmendment,
     now: DateTime<Utc>,
 ) -> StoreResult<AmendOutcome> {
+    let mut conn = LargeCache::acquire(store).await?;
+    let outcome = amend_on(&mut conn, election_id, amendment, now).await;
+    conn.release().await;
+    outcome
+}
+
+async fn amend_on(
+    conn: &mut SqliteConnection,
+    election_id: Uuid,
+    amendment: &RollAmendment,
+    now: DateTime<Utc>,
+) -> StoreResult<AmendOutcome> {
     shared::not_empty(&amendment.reason, "reason")?;
-    let mut tx = write_tx(store).await?;
+    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
     let roll = match roll_for_change(&mut tx, election_id).await {
         Ok(roll) => roll,
         Err(e) => return refuse(tx, e).await,
@@ -842,9 +900,21 @@ pub(super) async fn decide(
     decision: &ObjectionDecision,
     now: DateTime<Utc>,
 ) -> StoreResult<Result<Objection, Vec<RollConflict>>> {
+    let mut conn = LargeCache::acquire(store).await?;
+    let outcome = decide_on(&mut conn, id, decision, now).await;
+    conn.release().await;
+    outcome
+}
+
+async fn decide_on(
+    conn: &mut SqliteConnection,
+    id: Uuid,
+    decision: &ObjectionDecision,
+    now: DateTime<Utc>,
+) -> StoreResult<Result<Objection, Vec<RollConflict>>> {
     shared::not_empty(&decision.reason, "reason")?;
     shared::rejection_changes_nothing(decision.upheld, decision.change.is_some())?;
-    let mut tx = write_tx(store).await?;
+    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
     let Some(mut objection) = objection_by_id(&mut tx, id).await? else {
         return refuse(tx, StoreError::NotFound(format!("objection {id}"))).await;
     };

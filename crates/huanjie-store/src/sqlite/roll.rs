@@ -23,6 +23,7 @@
 use chrono::{DateTime, Utc};
 use std::future::Future;
 
+use sqlx::pool::PoolConnection;
 use sqlx::query::Query;
 use sqlx::sqlite::{SqliteArguments, SqliteConnection, SqliteRow};
 use sqlx::{Connection, QueryBuilder, Row, Sqlite};
@@ -56,11 +57,56 @@ const RESIDENTS_PER_INSERT: usize = 128;
 
 const _: () = assert!(RESIDENTS_PER_INSERT * BOUND_PER_RESIDENT <= SQLITE_MAX_PARAMS);
 
-/// Page-cache size in KiB while a roll is written (`PRAGMA cache_size`
-/// takes it negated): a million residents touch ~300 MB of table and index
-/// pages, and the default 2 MB cache would spill them to the WAL over and
-/// over. Set back to the connection's previous value when the import ends.
+/// Page-cache size in KiB while a roll is written or read whole (`PRAGMA
+/// cache_size` takes it negated): a million residents touch ~300 MB of
+/// table and index pages, and the default 2 MB cache would spill them to
+/// the WAL over and over on import, and read them from the file again and
+/// again when the voter list is walked in resident-ID order. Set back to
+/// the connection's previous value when the step ends ([`LargeCache`]).
 const IMPORT_CACHE_KIB: i64 = 512 * 1024;
+
+/// A connection of the pool with a page cache of [`IMPORT_CACHE_KIB`], for
+/// a step that reads or writes a whole roll, until [`LargeCache::release`]
+/// gives the memory back.
+pub(super) struct LargeCache {
+    conn: PoolConnection<Sqlite>,
+    previous: i64,
+}
+
+impl LargeCache {
+    pub(super) async fn acquire(store: &SqliteStore) -> StoreResult<Self> {
+        let mut conn = store.pool.acquire().await?;
+        let previous: i64 = sqlx::query_scalar("PRAGMA cache_size")
+            .fetch_one(&mut *conn)
+            .await?;
+        sqlx::query(&format!("PRAGMA cache_size = -{IMPORT_CACHE_KIB}"))
+            .execute(&mut *conn)
+            .await?;
+        Ok(Self { conn, previous })
+    }
+
+    /// Sets the cache back. Should even that fail, the connection merely
+    /// keeps a larger cache: the step's outcome stands.
+    pub(super) async fn release(mut self) {
+        let _ = sqlx::query(&format!("PRAGMA cache_size = {}", self.previous))
+            .execute(&mut *self.conn)
+            .await;
+    }
+}
+
+impl std::ops::Deref for LargeCache {
+    type Target = SqliteConnection;
+
+    fn deref(&self) -> &SqliteConnection {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for LargeCache {
+    fn deref_mut(&mut self) -> &mut SqliteConnection {
+        &mut self.conn
+    }
+}
 
 /// The indexes an import drops and builds again when it rewrites most of
 /// the table (see the module documentation).
@@ -166,19 +212,10 @@ pub(super) async fn replace(
     residents: &[NewResident],
     now: DateTime<Utc>,
 ) -> StoreResult<RollOutcome> {
-    let mut conn = store.pool.acquire().await?;
-    let previous_cache: i64 = sqlx::query_scalar("PRAGMA cache_size")
-        .fetch_one(&mut *conn)
-        .await?;
-    sqlx::query(&format!("PRAGMA cache_size = -{IMPORT_CACHE_KIB}"))
-        .execute(&mut *conn)
-        .await?;
+    let mut conn = LargeCache::acquire(store).await?;
     let outcome = replace_on(&mut conn, election_id, residents, now).await;
-    // Give the memory back whatever happened. Should even that fail, the
-    // connection merely keeps a larger cache: the outcome stands.
-    let _ = sqlx::query(&format!("PRAGMA cache_size = {previous_cache}"))
-        .execute(&mut *conn)
-        .await;
+    // Give the memory back whatever happened.
+    conn.release().await;
     outcome
 }
 
