@@ -3,7 +3,8 @@
 //! adapter that can be swapped by configuration (`HUANJIE_DATABASE_URL`).
 //!
 //! Adapters: `sqlite` (embedded default) and `postgres` (city-wide server).
-//! Both run the same conformance suite (`tests/conformance.rs`).
+//! Both run the same conformance suites (`tests/conformance.rs`, and
+//! `tests/registration_conformance.rs` for the rest of voter registration).
 //!
 //! The store never reads the clock: callers pass `now`, so expiry logic is
 //! testable and deterministic.
