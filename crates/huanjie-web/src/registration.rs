@@ -15,11 +15,14 @@ use huanjie_core::registration::{self as reg, Category, Decision};
 use huanjie_core::resident_id::ResidentId;
 use huanjie_core::rule;
 use huanjie_store::{
-    AmendOutcome, Election, NewPublication, NewResident, Objection, Publication, PublishOutcome,
-    RegistrationState, RollAmendment, RollChange, RollChangeKind, RollConflict, Store,
+    AmendOutcome, Assistant, Election, NewAssistant, NewObjection, NewProxy, NewPublication,
+    NewResident, Objection, ObjectionAnswer, ObjectionDecision, ObjectionKind, Proxy, ProxyOutcome,
+    Publication, PublishOutcome, RegistrationState, ResidentQuery, RollAmendment, RollChange,
+    RollChangeKind, RollConflict, Store,
 };
 use serde::Serialize;
 use serde_json::json;
+use uuid::Uuid;
 
 use crate::error::{HttpError, RuleRefusal};
 
@@ -406,6 +409,264 @@ pub fn change_for(change: &RollChange, committee: bool) -> RollChange {
 /// The kind of change an objection decision may carry.
 pub fn is_add(kind: &RollChangeKind) -> bool {
     matches!(kind, RollChangeKind::Add { .. })
+}
+
+// --- the steps the API and the pages share ------------------------------------------
+
+/// A required text field, trimmed; the refusal names the field.
+pub fn required(field: &'static str, zh: &'static str, value: &str) -> Result<String, HttpError> {
+    let v = value.trim();
+    if v.is_empty() {
+        Err(HttpError::BadRequest(crate::error::Message {
+            code: "required",
+            zh: format!("{zh}（{field}）：必须填写"),
+            en: format!("{field}: is required"),
+        }))
+    } else {
+        Ok(v.to_owned())
+    }
+}
+
+fn not_on_roll(field: &'static str) -> HttpError {
+    RuleRefusal::new(
+        "not_on_roll",
+        rule::POLL_4,
+        format!("{field}：本次选举的名单上没有这位居民"),
+        format!("{field}: no such resident on this election's roll"),
+    )
+    .with_details(json!({ "field": field }))
+    .into()
+}
+
+/// A resident of this election's roll named by record id or ID number.
+pub async fn resolve(
+    store: &dyn Store,
+    election: &Election,
+    field: &'static str,
+    key: &str,
+) -> Result<Uuid, HttpError> {
+    let key = key.trim();
+    if let Ok(id) = Uuid::parse_str(key) {
+        return match store.get_resident(election.id, id).await? {
+            Some(r) => Ok(r.id),
+            None => Err(not_on_roll(field)),
+        };
+    }
+    if key.chars().count() != 18 {
+        return Err(not_on_roll(field));
+    }
+    let query = ResidentQuery {
+        resident_id: Some(key.to_owned()),
+        limit: 1,
+        ..ResidentQuery::default()
+    };
+    let page = store.search_residents(election.id, &query).await?;
+    page.residents
+        .first()
+        .map(|r| r.id)
+        .ok_or_else(|| not_on_roll(field))
+}
+
+/// An objection as a person fills it in.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct ObjectionRequest {
+    #[serde(default)]
+    pub lodger: String,
+    /// A resident record id or resident ID number, when on the roll.
+    #[serde(default)]
+    pub subject_resident: Option<String>,
+    #[serde(default)]
+    pub subject: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub claim: String,
+}
+
+/// Records an objection lodged today; refused after the R-REG-5 deadline.
+pub async fn lodge_objection(
+    store: &dyn Store,
+    election: &Election,
+    request: &ObjectionRequest,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<Objection, HttpError> {
+    let rules = rules(election)?;
+    let lodger = required("lodger", "异议人", &request.lodger)?;
+    let claim = required("claim", "异议内容", &request.claim)?;
+    let kind = ObjectionKind::parse(request.kind.trim()).ok_or_else(|| {
+        HttpError::BadRequest(crate::error::Message {
+            code: "kind",
+            zh: "异议类别（kind）：应为 omission、wrong_entry、duplicate、wrong_details 或 other"
+                .into(),
+            en: "kind: must be omission, wrong_entry, duplicate, wrong_details or other".into(),
+        })
+    })?;
+    let subject_resident = match request.subject_resident.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(key) => Some(resolve(store, election, "subject_resident", key).await?),
+    };
+    let subject = match (request.subject.trim(), subject_resident) {
+        ("", Some(id)) => store
+            .get_resident(election.id, id)
+            .await?
+            .map(|r| r.name)
+            .unwrap_or_default(),
+        (subject, _) => required("subject", "异议对象", subject)?,
+    };
+    let today = today(now);
+    deadline::check_objection_lodging(today, election.election_day, &rules)
+        .map_err(|late| late_refusal(&late))?;
+    let new = NewObjection {
+        lodged_on: today,
+        lodger,
+        subject_resident,
+        subject,
+        kind,
+        claim,
+        recorded_by: by.to_owned(),
+    };
+    let o = store.lodge_objection(election.id, &new, now).await?;
+    tracing::info!(election_id = %election.id, number = o.number, "objection lodged");
+    Ok(o)
+}
+
+/// The objection `id` of this election, or 404.
+pub async fn objection_of(
+    store: &dyn Store,
+    election: &Election,
+    id: Uuid,
+) -> Result<Objection, HttpError> {
+    match store.get_objection(id).await? {
+        Some(o) if o.election_id == election.id => Ok(o),
+        _ => Err(HttpError::NotFound),
+    }
+}
+
+/// Decides a lodged objection; an upheld one's change is made in the same
+/// step, recorded with the decision's reason.
+pub async fn decide_objection(
+    store: &dyn Store,
+    election: &Election,
+    id: Uuid,
+    mut decision: ObjectionDecision,
+    now: DateTime<Utc>,
+) -> Result<Objection, HttpError> {
+    let o = objection_of(store, election, id).await?;
+    decision.reason = required("reason", "处理意见", &decision.reason)?;
+    store
+        .decide_objection(o.id, &decision, now)
+        .await?
+        .map_err(|conflicts| conflicts_refusal(&conflicts))
+}
+
+/// Records the answer given to the lodger today; a late answer is recorded
+/// and flagged (R-REG-5).
+pub async fn answer_objection(
+    store: &dyn Store,
+    election: &Election,
+    id: Uuid,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<Objection, HttpError> {
+    let rules = rules(election)?;
+    let o = objection_of(store, election, id).await?;
+    let today = today(now);
+    let late = deadline::check_objection_answer(today, o.lodged_on, election.election_day, &rules)
+        .is_err();
+    let answer = ObjectionAnswer {
+        answered_on: today,
+        by: by.to_owned(),
+        late,
+    };
+    Ok(store.answer_objection(o.id, &answer, now).await?)
+}
+
+/// A proxy as a person fills it in: both parties by record id or ID number.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct ProxyRequest {
+    #[serde(default)]
+    pub grantor: String,
+    #[serde(default)]
+    pub proxy: String,
+    #[serde(default)]
+    pub document: String,
+}
+
+/// Records a written authorisation approved by the committee (R-POLL-4).
+pub async fn register_proxy(
+    store: &dyn Store,
+    election: &Election,
+    request: &ProxyRequest,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<Proxy, HttpError> {
+    let rules = rules(election)?;
+    let document = required("document", "委托书编号", &request.document)?;
+    let grantor = resolve(store, election, "grantor", &request.grantor).await?;
+    let proxy = resolve(store, election, "proxy", &request.proxy).await?;
+    let today = today(now);
+    deadline::check_proxy_lodging(today, election.election_day, &rules)
+        .map_err(|late| late_refusal(&late))?;
+    let new = NewProxy {
+        grantor,
+        proxy,
+        lodged_on: today,
+        document,
+        approved_by: by.to_owned(),
+    };
+    match store.register_proxy(election.id, &rules, &new, now).await? {
+        ProxyOutcome::Registered(p) => Ok(p),
+        ProxyOutcome::Refused(r) => {
+            Err(RuleRefusal::new(r.code(), r.rule(), r.message_zh(), r.message_en()).into())
+        }
+    }
+}
+
+/// Revokes one of this election's proxies.
+pub async fn revoke_proxy(
+    store: &dyn Store,
+    election: &Election,
+    id: Uuid,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<Proxy, HttpError> {
+    let known = store.list_proxies(election.id).await?;
+    if !known.iter().any(|p| p.id == id) {
+        return Err(HttpError::NotFound);
+    }
+    Ok(store.revoke_proxy(id, by, now).await?)
+}
+
+/// A writing assistant as a person fills it in.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct AssistantRequest {
+    #[serde(default)]
+    pub voter: String,
+    #[serde(default)]
+    pub assistant: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Records who writes for a voter who cannot (代写, R-POLL-4).
+pub async fn record_assistant(
+    store: &dyn Store,
+    election: &Election,
+    request: &AssistantRequest,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<Assistant, HttpError> {
+    let assistant = required("assistant", "代写人", &request.assistant)?;
+    let reason = required("reason", "理由", &request.reason)?;
+    let voter = resolve(store, election, "voter", &request.voter).await?;
+    let new = NewAssistant {
+        voter,
+        assistant,
+        reason,
+        recorded_by: by.to_owned(),
+    };
+    Ok(store.record_assistant(election.id, &new, now).await?)
 }
 
 #[cfg(test)]

@@ -12,18 +12,16 @@ use axum::Json;
 use huanjie_core::registration::mode::Mode;
 use huanjie_core::rule;
 use huanjie_store::{
-    Election, NewAssistant, NewObjection, NewProxy, ObjectionAnswer, ObjectionDecision,
-    ObjectionKind, ProxyOutcome, RegistrationSetup, ResidentEdit, ResidentQuery, Role,
-    RollAmendment, RollChangeKind,
+    Election, ObjectionDecision, RegistrationSetup, ResidentEdit, Role, RollAmendment,
+    RollChangeKind,
 };
 use serde::Deserialize;
 use serde_json::{json, Value};
-use uuid::Uuid;
 
 use super::roll::election_for;
 use super::{parse_id, ApiJson};
 use crate::auth::Principal;
-use crate::error::{HttpError, Message, RuleRefusal};
+use crate::error::{HttpError, RuleRefusal};
 use crate::registration::{self as regn, ResidentInput};
 use crate::state::AppState;
 
@@ -44,20 +42,6 @@ fn require_reader(principal: &Principal) -> Result<(), HttpError> {
 
 fn to_json<T: serde::Serialize>(v: &T) -> Result<Value, HttpError> {
     serde_json::to_value(v).map_err(|e| HttpError::Internal(e.into()))
-}
-
-/// A required text field, trimmed; names the field when empty.
-fn required(field: &'static str, zh: &'static str, value: &str) -> Result<String, HttpError> {
-    let v = value.trim();
-    if v.is_empty() {
-        Err(HttpError::BadRequest(Message {
-            code: "required",
-            zh: format!("{zh}（{field}）：必须填写"),
-            en: format!("{field}: is required"),
-        }))
-    } else {
-        Ok(v.to_owned())
-    }
 }
 
 /// `GET /elections/{id}/registration`: setup, publication, deadlines, the
@@ -144,7 +128,7 @@ pub async fn add_resident(
 ) -> Result<(StatusCode, Json<Value>), HttpError> {
     principal.require_committee()?;
     let election = election_for(&state, &principal, &election_id).await?;
-    let reason = required("reason", "理由", &input.reason)?;
+    let reason = regn::required("reason", "理由", &input.reason)?;
     let change = add_change(&state, &election, &input.resident).await?;
     let amendment = RollAmendment {
         change,
@@ -189,7 +173,7 @@ pub async fn edit_resident(
     principal.require_committee()?;
     let election = election_for(&state, &principal, &election_id).await?;
     let resident = parse_id(&resident)?;
-    let reason = required("reason", "理由", &input.reason)?;
+    let reason = regn::required("reason", "理由", &input.reason)?;
     let amendment = RollAmendment {
         change: RollChangeKind::Edit {
             resident,
@@ -223,20 +207,6 @@ pub async fn changes(
 }
 
 // --- objections --------------------------------------------------------------
-
-#[derive(Debug, Deserialize)]
-pub struct ObjectionInput {
-    #[serde(default)]
-    lodger: String,
-    /// A resident record id or resident ID number, when on the roll.
-    #[serde(default)]
-    subject_resident: Option<String>,
-    #[serde(default)]
-    subject: String,
-    kind: String,
-    #[serde(default)]
-    claim: String,
-}
 
 fn objection_json(
     o: &huanjie_store::Objection,
@@ -276,73 +246,23 @@ pub async fn lodge_objection(
     State(state): State<AppState>,
     principal: Principal,
     Path(election_id): Path<String>,
-    ApiJson(input): ApiJson<ObjectionInput>,
+    ApiJson(input): ApiJson<regn::ObjectionRequest>,
 ) -> Result<(StatusCode, Json<Value>), HttpError> {
     principal.require_committee()?;
     let election = election_for(&state, &principal, &election_id).await?;
     let rules = regn::rules(&election)?;
-    let lodger = required("lodger", "异议人", &input.lodger)?;
-    let claim = required("claim", "异议内容", &input.claim)?;
-    let kind = ObjectionKind::parse(input.kind.trim()).ok_or_else(|| {
-        HttpError::BadRequest(Message {
-            code: "kind",
-            zh: "异议类别（kind）：应为 omission、wrong_entry、duplicate、wrong_details 或 other"
-                .into(),
-            en: "kind: must be omission, wrong_entry, duplicate, wrong_details or other".into(),
-        })
-    })?;
-    let subject_resident = match input.subject_resident.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(key) => Some(resolve(&state, &election, "subject_resident", key).await?),
-    };
-    let subject = if input.subject.trim().is_empty() {
-        match subject_resident {
-            Some(id) => state
-                .store
-                .get_resident(election.id, id)
-                .await?
-                .map(|r| r.name)
-                .unwrap_or_default(),
-            None => required("subject", "异议对象", &input.subject)?,
-        }
-    } else {
-        input.subject.trim().to_owned()
-    };
-    let now = state.clock.now();
-    let today = regn::today(now);
-    huanjie_core::registration::deadline::check_objection_lodging(
-        today,
-        election.election_day,
-        &rules,
+    let o = regn::lodge_objection(
+        &*state.store,
+        &election,
+        &input,
+        &username(&principal),
+        state.clock.now(),
     )
-    .map_err(|late| regn::late_refusal(&late))?;
-    let new = NewObjection {
-        lodged_on: today,
-        lodger,
-        subject_resident,
-        subject,
-        kind,
-        claim,
-        recorded_by: username(&principal),
-    };
-    let o = state.store.lodge_objection(election.id, &new, now).await?;
-    tracing::info!(election_id = %election.id, number = o.number, "objection lodged");
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(objection_json(&o, &election, &rules)?),
     ))
-}
-
-async fn objection_of(
-    state: &AppState,
-    election: &Election,
-    raw: &str,
-) -> Result<huanjie_store::Objection, HttpError> {
-    let id = parse_id(raw)?;
-    match state.store.get_objection(id).await? {
-        Some(o) if o.election_id == election.id => Ok(o),
-        _ => Err(HttpError::NotFound),
-    }
 }
 
 /// `GET /elections/{id}/objections/{objection}`.
@@ -354,7 +274,7 @@ pub async fn show_objection(
     require_reader(&principal)?;
     let election = election_for(&state, &principal, &election_id).await?;
     let rules = regn::rules(&election)?;
-    let o = objection_of(&state, &election, &objection).await?;
+    let o = regn::objection_of(&*state.store, &election, parse_id(&objection)?).await?;
     Ok(Json(objection_json(&o, &election, &rules)?))
 }
 
@@ -393,32 +313,26 @@ pub async fn decide_objection(
     principal.require_committee()?;
     let election = election_for(&state, &principal, &election_id).await?;
     let rules = regn::rules(&election)?;
-    let o = objection_of(&state, &election, &objection).await?;
-    let reason = required("reason", "处理意见", &input.reason)?;
+    let id = parse_id(&objection)?;
     let change = match input.change {
         None => None,
         Some(ChangeInput::Add { resident }) => {
             Some(add_change(&state, &election, &resident).await?)
         }
         Some(ChangeInput::Edit { resident, edit }) => Some(RollChangeKind::Edit {
-            resident: resolve(&state, &election, "change.resident", &resident).await?,
+            resident: regn::resolve(&*state.store, &election, "change.resident", &resident).await?,
             edit,
         }),
     };
     let decision = ObjectionDecision {
         upheld: input.upheld,
-        reason,
+        reason: input.reason,
         by: username(&principal),
         change,
     };
-    match state
-        .store
-        .decide_objection(o.id, &decision, state.clock.now())
-        .await?
-    {
-        Ok(o) => Ok(Json(objection_json(&o, &election, &rules)?)),
-        Err(conflicts) => Err(regn::conflicts_refusal(&conflicts)),
-    }
+    let o =
+        regn::decide_objection(&*state.store, &election, id, decision, state.clock.now()).await?;
+    Ok(Json(objection_json(&o, &election, &rules)?))
 }
 
 /// `POST /elections/{id}/objections/{objection}/answer`: the answer given
@@ -431,81 +345,18 @@ pub async fn answer_objection(
     principal.require_committee()?;
     let election = election_for(&state, &principal, &election_id).await?;
     let rules = regn::rules(&election)?;
-    let o = objection_of(&state, &election, &objection).await?;
-    let now = state.clock.now();
-    let today = regn::today(now);
-    let late = huanjie_core::registration::deadline::check_objection_answer(
-        today,
-        o.lodged_on,
-        election.election_day,
-        &rules,
+    let o = regn::answer_objection(
+        &*state.store,
+        &election,
+        parse_id(&objection)?,
+        &username(&principal),
+        state.clock.now(),
     )
-    .is_err();
-    let answer = ObjectionAnswer {
-        answered_on: today,
-        by: username(&principal),
-        late,
-    };
-    let o = state.store.answer_objection(o.id, &answer, now).await?;
+    .await?;
     Ok(Json(objection_json(&o, &election, &rules)?))
 }
 
 // --- proxies and writing assistants ---------------------------------------------
-
-/// A resident of this election's roll named by record id or ID number.
-pub(crate) async fn resolve(
-    state: &AppState,
-    election: &Election,
-    field: &'static str,
-    key: &str,
-) -> Result<Uuid, HttpError> {
-    let key = key.trim();
-    if let Ok(id) = Uuid::parse_str(key) {
-        return match state.store.get_resident(election.id, id).await? {
-            Some(r) => Ok(r.id),
-            None => Err(not_on_roll(field)),
-        };
-    }
-    if key.chars().count() != 18 {
-        return Err(not_on_roll(field));
-    }
-    let page = state
-        .store
-        .search_residents(
-            election.id,
-            &ResidentQuery {
-                resident_id: Some(key.to_owned()),
-                limit: 1,
-                ..ResidentQuery::default()
-            },
-        )
-        .await?;
-    page.residents
-        .first()
-        .map(|r| r.id)
-        .ok_or_else(|| not_on_roll(field))
-}
-
-fn not_on_roll(field: &'static str) -> HttpError {
-    RuleRefusal::new(
-        "not_on_roll",
-        rule::POLL_4,
-        format!("{field}：本次选举的名单上没有这位居民"),
-        format!("{field}: no such resident on this election's roll"),
-    )
-    .with_details(json!({ "field": field }))
-    .into()
-}
-
-#[derive(Debug, Deserialize)]
-pub struct ProxyInput {
-    /// Record id or resident ID number of the voter giving the authorisation.
-    grantor: String,
-    /// Record id or resident ID number of the proxy.
-    proxy: String,
-    #[serde(default)]
-    document: String,
-}
 
 fn proxy_json(p: &huanjie_store::Proxy, committee: bool) -> Result<Value, HttpError> {
     let mut p = p.clone();
@@ -541,35 +392,19 @@ pub async fn register_proxy(
     State(state): State<AppState>,
     principal: Principal,
     Path(election_id): Path<String>,
-    ApiJson(input): ApiJson<ProxyInput>,
+    ApiJson(input): ApiJson<regn::ProxyRequest>,
 ) -> Result<(StatusCode, Json<Value>), HttpError> {
     principal.require_committee()?;
     let election = election_for(&state, &principal, &election_id).await?;
-    let rules = regn::rules(&election)?;
-    let document = required("document", "委托书编号", &input.document)?;
-    let grantor = resolve(&state, &election, "grantor", &input.grantor).await?;
-    let proxy = resolve(&state, &election, "proxy", &input.proxy).await?;
-    let now = state.clock.now();
-    let today = regn::today(now);
-    huanjie_core::registration::deadline::check_proxy_lodging(today, election.election_day, &rules)
-        .map_err(|late| regn::late_refusal(&late))?;
-    let new = NewProxy {
-        grantor,
-        proxy,
-        lodged_on: today,
-        document,
-        approved_by: username(&principal),
-    };
-    match state
-        .store
-        .register_proxy(election.id, &rules, &new, now)
-        .await?
-    {
-        ProxyOutcome::Registered(p) => Ok((StatusCode::CREATED, Json(proxy_json(&p, true)?))),
-        ProxyOutcome::Refused(r) => {
-            Err(RuleRefusal::new(r.code(), r.rule(), r.message_zh(), r.message_en()).into())
-        }
-    }
+    let p = regn::register_proxy(
+        &*state.store,
+        &election,
+        &input,
+        &username(&principal),
+        state.clock.now(),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(proxy_json(&p, true)?)))
 }
 
 /// `POST /elections/{id}/proxies/{proxy}/revoke`.
@@ -580,25 +415,15 @@ pub async fn revoke_proxy(
 ) -> Result<Json<Value>, HttpError> {
     principal.require_committee()?;
     let election = election_for(&state, &principal, &election_id).await?;
-    let id = parse_id(&proxy)?;
-    let known = state.store.list_proxies(election.id).await?;
-    if !known.iter().any(|p| p.id == id) {
-        return Err(HttpError::NotFound);
-    }
-    let p = state
-        .store
-        .revoke_proxy(id, &username(&principal), state.clock.now())
-        .await?;
+    let p = regn::revoke_proxy(
+        &*state.store,
+        &election,
+        parse_id(&proxy)?,
+        &username(&principal),
+        state.clock.now(),
+    )
+    .await?;
     Ok(Json(proxy_json(&p, true)?))
-}
-
-#[derive(Debug, Deserialize)]
-pub struct AssistantInput {
-    voter: String,
-    #[serde(default)]
-    assistant: String,
-    #[serde(default)]
-    reason: String,
 }
 
 /// `GET /elections/{id}/assistants`.
@@ -625,23 +450,18 @@ pub async fn record_assistant(
     State(state): State<AppState>,
     principal: Principal,
     Path(election_id): Path<String>,
-    ApiJson(input): ApiJson<AssistantInput>,
+    ApiJson(input): ApiJson<regn::AssistantRequest>,
 ) -> Result<(StatusCode, Json<Value>), HttpError> {
     principal.require_committee()?;
     let election = election_for(&state, &principal, &election_id).await?;
-    let assistant = required("assistant", "代写人", &input.assistant)?;
-    let reason = required("reason", "理由", &input.reason)?;
-    let voter = resolve(&state, &election, "voter", &input.voter).await?;
-    let new = NewAssistant {
-        voter,
-        assistant,
-        reason,
-        recorded_by: username(&principal),
-    };
-    let a = state
-        .store
-        .record_assistant(election.id, &new, state.clock.now())
-        .await?;
+    let a = regn::record_assistant(
+        &*state.store,
+        &election,
+        &input,
+        &username(&principal),
+        state.clock.now(),
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(to_json(&a)?)))
 }
 

@@ -15,14 +15,13 @@ use axum::Form;
 use huanjie_core::registration::deadline;
 use huanjie_core::registration::mode::Mode;
 use huanjie_store::{
-    Election, NewAssistant, NewObjection, NewProxy, ObjectionAnswer, ObjectionDecision,
-    ObjectionKind, ObjectionStatus, ProxyOutcome, RegistrationSetup, Role,
+    Election, ObjectionDecision, ObjectionKind, ObjectionStatus, RegistrationSetup, Role,
 };
 use serde::Deserialize;
 
 use super::{render, require_user, Chrome, PageError};
 use crate::auth::{MaybePrincipal, Principal};
-use crate::error::{HttpError, Message, RuleRefusal};
+use crate::error::{HttpError, RuleRefusal};
 use crate::i18n::{Lang, Texts};
 use crate::registration as regn;
 use crate::state::AppState;
@@ -393,23 +392,6 @@ where
     }
 }
 
-fn required(
-    value: &str,
-    field: &'static str,
-    label: fn(&Texts) -> &'static str,
-) -> Result<String, HttpError> {
-    let v = value.trim();
-    if v.is_empty() {
-        Err(HttpError::BadRequest(Message {
-            code: "required",
-            zh: format!("{}（{field}）：必须填写", label(&crate::i18n::ZH)),
-            en: format!("{} ({field}): is required", label(&crate::i18n::EN)),
-        }))
-    } else {
-        Ok(v.to_owned())
-    }
-}
-
 #[derive(Debug, Deserialize)]
 pub struct SetupForm {
     mode: String,
@@ -474,27 +456,13 @@ pub async fn publish(
     .await
 }
 
-#[derive(Debug, Deserialize)]
-pub struct ObjectionForm {
-    #[serde(default)]
-    lodger: String,
-    #[serde(default)]
-    subject: String,
-    #[serde(default)]
-    subject_resident: String,
-    #[serde(default)]
-    kind: String,
-    #[serde(default)]
-    claim: String,
-}
-
 /// `POST /elections/{id}/registration/objections`.
 pub async fn lodge_objection(
     State(state): State<AppState>,
     principal: MaybePrincipal,
     lang: Lang,
     Path(election_id): Path<String>,
-    Form(form): Form<ObjectionForm>,
+    Form(form): Form<regn::ObjectionRequest>,
 ) -> Result<Response, PageError> {
     step(
         state,
@@ -503,45 +471,9 @@ pub async fn lodge_objection(
         election_id,
         "objections",
         |state, election, by| async move {
-            let rules = regn::rules(&election)?;
-            let lodger = required(&form.lodger, "lodger", |t| t.obj_lodger)?;
-            let claim = required(&form.claim, "claim", |t| t.obj_claim)?;
-            let kind = ObjectionKind::parse(&form.kind).unwrap_or(ObjectionKind::Other);
-            let subject_resident = match form.subject_resident.trim() {
-                "" => None,
-                key => Some(
-                    crate::api::registration::resolve(&state, &election, "subject_resident", key)
-                        .await?,
-                ),
-            };
-            let subject = if form.subject.trim().is_empty() {
-                match subject_resident {
-                    Some(id) => state
-                        .store
-                        .get_resident(election.id, id)
-                        .await?
-                        .map(|r| r.name)
-                        .unwrap_or_default(),
-                    None => required(&form.subject, "subject", |t| t.obj_subject)?,
-                }
-            } else {
-                form.subject.trim().to_owned()
-            };
-            let now = state.clock.now();
-            let today = regn::today(now);
-            deadline::check_objection_lodging(today, election.election_day, &rules)
-                .map_err(|late| regn::late_refusal(&late))?;
-            let new = NewObjection {
-                lodged_on: today,
-                lodger,
-                subject_resident,
-                subject,
-                kind,
-                claim,
-                recorded_by: by,
-            };
-            state.store.lodge_objection(election.id, &new, now).await?;
-            Ok(())
+            regn::lodge_objection(&*state.store, &election, &form, &by, state.clock.now())
+                .await
+                .map(|_| ())
         },
     )
     .await
@@ -553,6 +485,11 @@ pub struct DecisionForm {
     upheld: String,
     #[serde(default)]
     reason: String,
+}
+
+/// A page path id that is not a UUID names nothing.
+fn path_id(raw: &str) -> Result<uuid::Uuid, HttpError> {
+    uuid::Uuid::parse_str(raw).map_err(|_| HttpError::NotFound)
 }
 
 /// `POST /elections/{id}/registration/objections/{objection}/decision`
@@ -571,26 +508,18 @@ pub async fn decide_objection(
         election_id,
         "objections",
         |state, election, by| async move {
-            let id = uuid::Uuid::parse_str(&objection).map_err(|_| HttpError::NotFound)?;
-            match state.store.get_objection(id).await? {
-                Some(o) if o.election_id == election.id => {}
-                _ => return Err(HttpError::NotFound),
-            }
-            let reason = required(&form.reason, "reason", |t| t.obj_decision)?;
+            let upheld = form.upheld == "1";
+            let now = state.clock.now();
+            let id = path_id(&objection)?;
             let decision = ObjectionDecision {
-                upheld: form.upheld == "1",
-                reason,
+                upheld,
+                reason: form.reason,
                 by,
                 change: None,
             };
-            match state
-                .store
-                .decide_objection(id, &decision, state.clock.now())
-                .await?
-            {
-                Ok(_) => Ok(()),
-                Err(conflicts) => Err(regn::conflicts_refusal(&conflicts)),
-            }
+            regn::decide_objection(&*state.store, &election, id, decision, now)
+                .await
+                .map(|_| ())
         },
     )
     .await
@@ -610,37 +539,13 @@ pub async fn answer_objection(
         election_id,
         "objections",
         |state, election, by| async move {
-            let rules = regn::rules(&election)?;
-            let id = uuid::Uuid::parse_str(&objection).map_err(|_| HttpError::NotFound)?;
-            let o = match state.store.get_objection(id).await? {
-                Some(o) if o.election_id == election.id => o,
-                _ => return Err(HttpError::NotFound),
-            };
-            let now = state.clock.now();
-            let today = regn::today(now);
-            let late =
-                deadline::check_objection_answer(today, o.lodged_on, election.election_day, &rules)
-                    .is_err();
-            let answer = ObjectionAnswer {
-                answered_on: today,
-                by,
-                late,
-            };
-            state.store.answer_objection(id, &answer, now).await?;
-            Ok(())
+            let id = path_id(&objection)?;
+            regn::answer_objection(&*state.store, &election, id, &by, state.clock.now())
+                .await
+                .map(|_| ())
         },
     )
     .await
-}
-
-#[derive(Debug, Deserialize)]
-pub struct ProxyForm {
-    #[serde(default)]
-    grantor: String,
-    #[serde(default)]
-    proxy: String,
-    #[serde(default)]
-    document: String,
 }
 
 /// `POST /elections/{id}/registration/proxies`.
@@ -649,7 +554,7 @@ pub async fn register_proxy(
     principal: MaybePrincipal,
     lang: Lang,
     Path(election_id): Path<String>,
-    Form(form): Form<ProxyForm>,
+    Form(form): Form<regn::ProxyRequest>,
 ) -> Result<Response, PageError> {
     step(
         state,
@@ -658,34 +563,9 @@ pub async fn register_proxy(
         election_id,
         "proxies",
         |state, election, by| async move {
-            let rules = regn::rules(&election)?;
-            let document = required(&form.document, "document", |t| t.proxy_document)?;
-            let grantor =
-                crate::api::registration::resolve(&state, &election, "grantor", &form.grantor)
-                    .await?;
-            let proxy =
-                crate::api::registration::resolve(&state, &election, "proxy", &form.proxy).await?;
-            let now = state.clock.now();
-            let today = regn::today(now);
-            deadline::check_proxy_lodging(today, election.election_day, &rules)
-                .map_err(|late| regn::late_refusal(&late))?;
-            let new = NewProxy {
-                grantor,
-                proxy,
-                lodged_on: today,
-                document,
-                approved_by: by,
-            };
-            match state
-                .store
-                .register_proxy(election.id, &rules, &new, now)
-                .await?
-            {
-                ProxyOutcome::Registered(_) => Ok(()),
-                ProxyOutcome::Refused(r) => {
-                    Err(RuleRefusal::new(r.code(), r.rule(), r.message_zh(), r.message_en()).into())
-                }
-            }
+            regn::register_proxy(&*state.store, &election, &form, &by, state.clock.now())
+                .await
+                .map(|_| ())
         },
     )
     .await
@@ -705,26 +585,13 @@ pub async fn revoke_proxy(
         election_id,
         "proxies",
         |state, election, by| async move {
-            let id = uuid::Uuid::parse_str(&proxy).map_err(|_| HttpError::NotFound)?;
-            let known = state.store.list_proxies(election.id).await?;
-            if !known.iter().any(|p| p.id == id) {
-                return Err(HttpError::NotFound);
-            }
-            state.store.revoke_proxy(id, &by, state.clock.now()).await?;
-            Ok(())
+            let id = path_id(&proxy)?;
+            regn::revoke_proxy(&*state.store, &election, id, &by, state.clock.now())
+                .await
+                .map(|_| ())
         },
     )
     .await
-}
-
-#[derive(Debug, Deserialize)]
-pub struct AssistantForm {
-    #[serde(default)]
-    voter: String,
-    #[serde(default)]
-    assistant: String,
-    #[serde(default)]
-    reason: String,
 }
 
 /// `POST /elections/{id}/registration/assistants`.
@@ -733,7 +600,7 @@ pub async fn record_assistant(
     principal: MaybePrincipal,
     lang: Lang,
     Path(election_id): Path<String>,
-    Form(form): Form<AssistantForm>,
+    Form(form): Form<regn::AssistantRequest>,
 ) -> Result<Response, PageError> {
     step(
         state,
@@ -742,21 +609,9 @@ pub async fn record_assistant(
         election_id,
         "assistants",
         |state, election, by| async move {
-            let assistant = required(&form.assistant, "assistant", |t| t.assistant_name)?;
-            let reason = required(&form.reason, "reason", |t| t.assistant_reason)?;
-            let voter =
-                crate::api::registration::resolve(&state, &election, "voter", &form.voter).await?;
-            let new = NewAssistant {
-                voter,
-                assistant,
-                reason,
-                recorded_by: by,
-            };
-            state
-                .store
-                .record_assistant(election.id, &new, state.clock.now())
-                .await?;
-            Ok(())
+            regn::record_assistant(&*state.store, &election, &form, &by, state.clock.now())
+                .await
+                .map(|_| ())
         },
     )
     .await
