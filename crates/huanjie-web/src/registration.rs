@@ -406,10 +406,6 @@ pub fn change_for(change: &RollChange, committee: bool) -> RollChange {
     c
 }
 
-/// The kind of change an objection decision may carry.
-pub fn is_add(kind: &RollChangeKind) -> bool {
-    matches!(kind, RollChangeKind::Add { .. })
-}
 
 // --- the steps the API and the pages share ------------------------------------------
 
