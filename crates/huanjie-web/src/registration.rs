@@ -406,7 +406,6 @@ pub fn change_for(change: &RollChange, committee: bool) -> RollChange {
     c
 }
 
-
 // --- the steps the API and the pages share ------------------------------------------
 
 /// A required text field, trimmed; the refusal names the field.
