@@ -18,7 +18,7 @@ use huanjie_store::{
     AmendOutcome, Assistant, Election, NewAssistant, NewObjection, NewProxy, NewPublication,
     NewResident, Objection, ObjectionAnswer, ObjectionDecision, ObjectionKind, Proxy, ProxyOutcome,
     Publication, PublishOutcome, RegistrationState, ResidentQuery, RollAmendment, RollChange,
-    RollChangeKind, RollConflict, Store,
+    RollConflict, Store,
 };
 use serde::Serialize;
 use serde_json::json;
