@@ -3,6 +3,7 @@
 use chrono::{DateTime, SubsecRound, Utc};
 use uuid::{Builder, Uuid};
 
+pub(crate) mod nomination;
 pub(crate) mod registration;
 
 use crate::{

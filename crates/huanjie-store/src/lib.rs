@@ -18,10 +18,12 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 mod common;
+mod nomination;
 pub mod postgres;
 mod registration;
 pub mod sqlite;
 
+pub use nomination::*;
 pub use registration::*;
 
 pub use postgres::PostgresStore;
@@ -341,6 +343,10 @@ pub enum StoreError {
     /// (e.g. importing a roll after publication). Nothing was written.
     #[error(transparent)]
     State(#[from] StateError),
+    /// The step does not fit where the election's nomination stands (e.g.
+    /// a second nomination by the same voter). Nothing was written.
+    #[error(transparent)]
+    Nomination(#[from] NominationStateError),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -559,6 +565,92 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> StoreResult<Assistant>;
     async fn list_assistants(&self, election_id: Uuid) -> StoreResult<Vec<Assistant>>;
+
+    // --- nomination (R-BODY-1/2/5, R-NOM-1..6, R-POLL-2) ----------------------
+    /// Households on the roll (distinct `household` values over all
+    /// residents): the basis of R-BODY-2's formula. 0 without a roll.
+    async fn count_households(&self, election_id: Uuid) -> StoreResult<u64>;
+    /// Replaces the election's seats and records the plan, in ONE
+    /// transaction. The caller has checked R-BODY-1/2.
+    /// `Nomination(FormalListPublished)` once the formal list is fixed,
+    /// `Nomination(Duplicate)` for a repeated position, `NotFound`.
+    async fn set_seat_plan(
+        &self,
+        election_id: Uuid,
+        plan: &SeatPlan,
+        now: DateTime<Utc>,
+    ) -> StoreResult<SeatPlan>;
+    async fn seat_plan(&self, election_id: Uuid) -> StoreResult<Option<SeatPlan>>;
+    /// R-BODY-5: records a member. The caller has checked the composition.
+    /// `Nomination(NotOnRoll)` for a resident not on this roll.
+    async fn add_committee_member(
+        &self,
+        election_id: Uuid,
+        new: &NewCommitteeMember,
+        now: DateTime<Utc>,
+    ) -> StoreResult<CommitteeMember>;
+    /// Those who left included, in the order recorded.
+    async fn list_committee_members(&self, election_id: Uuid) -> StoreResult<Vec<CommitteeMember>>;
+    /// Records a nomination paper, numbered per election, in ONE
+    /// transaction. The caller has applied R-NOM-1/2 (`huanjie_core::
+    /// nomination`); inside the transaction the store refuses what a race
+    /// could break: a nominator of a valid paper who already signed another
+    /// (`Nomination(AlreadyNominated)`), a resident not on this roll
+    /// (`Nomination(NotOnRoll)`), an unknown position
+    /// (`Nomination(UnknownPosition)`), and any paper once the formal list
+    /// is fixed (`Nomination(FormalListPublished)`).
+    async fn record_nomination(
+        &self,
+        election_id: Uuid,
+        new: &NewNomination,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Nomination>;
+    /// Oldest first.
+    async fn list_nominations(&self, election_id: Uuid) -> StoreResult<Vec<Nomination>>;
+    /// R-NOM-3: replaces the preliminary-vote results. Same refusals as
+    /// [`Store::record_nomination`] for residents, positions and the fixed
+    /// list.
+    async fn record_preliminary_votes(
+        &self,
+        election_id: Uuid,
+        votes: &[PreliminaryVote],
+    ) -> StoreResult<()>;
+    async fn preliminary_votes(&self, election_id: Uuid) -> StoreResult<Vec<PreliminaryVote>>;
+    /// R-NOM-4/5 and R-BODY-5, in ONE transaction: records the formal list
+    /// and takes every committee member who is on it off the committee
+    /// (`left_reason = "formal_candidate"`). The caller has chosen the
+    /// candidates and checked the date. `Nomination(FormalListPublished)`
+    /// when already fixed; `Nomination(Duplicate)` for a person named
+    /// twice for one position.
+    async fn fix_formal_list(
+        &self,
+        election_id: Uuid,
+        new: &NewFormalList,
+        now: DateTime<Utc>,
+    ) -> StoreResult<FormalListOutcome>;
+    async fn formal_list(&self, election_id: Uuid) -> StoreResult<Option<FormalList>>;
+    /// R-NOM-6, in ONE transaction: marks the candidate withdrawn and adds
+    /// the replacement (if any) as a formal candidate for the same position.
+    /// `Nomination(NotACandidate)` unless standing;
+    /// `Nomination(FormalListNotPublished)` before the list.
+    async fn withdraw_candidate(
+        &self,
+        election_id: Uuid,
+        withdrawal: &Withdrawal,
+        now: DateTime<Utc>,
+    ) -> StoreResult<FormalList>;
+    /// R-POLL-2: records a member of the counting staff, refusing a standing
+    /// formal candidate inside the transaction (`Nomination(CandidateAsStaff)`)
+    /// and the same person twice in one role at one station
+    /// (`Nomination(Duplicate)`).
+    async fn appoint_staff(
+        &self,
+        election_id: Uuid,
+        new: &NewStaff,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Staff>;
+    /// In the order appointed.
+    async fn list_staff(&self, election_id: Uuid) -> StoreResult<Vec<Staff>>;
 }
 
 /// Which adapter a database URL selects.

@@ -19,8 +19,13 @@ use crate::{
     ResidentQuery, RollAmendment, RollChange, RollConflict, RollOutcome, RollSummary, RollTally,
     Session, StationToken, Store, StoreError, StoreResult, User,
 };
+use crate::{
+    CommitteeMember, FormalList, FormalListOutcome, NewCommitteeMember, NewFormalList,
+    NewNomination, NewStaff, Nomination, PreliminaryVote, SeatPlan, Staff, Withdrawal,
+};
 use huanjie_core::profile::RegistrationRules;
 
+mod nomination;
 mod registration;
 mod roll;
 
@@ -551,6 +556,96 @@ impl Store for PostgresStore {
 
     async fn list_assistants(&self, election_id: Uuid) -> StoreResult<Vec<Assistant>> {
         registration::list_assistants(self, election_id).await
+    }
+
+    async fn count_households(&self, election_id: Uuid) -> StoreResult<u64> {
+        nomination::count_households(self, election_id).await
+    }
+
+    async fn set_seat_plan(
+        &self,
+        election_id: Uuid,
+        plan: &SeatPlan,
+        now: DateTime<Utc>,
+    ) -> StoreResult<SeatPlan> {
+        nomination::set_seat_plan(self, election_id, plan, now).await
+    }
+
+    async fn seat_plan(&self, election_id: Uuid) -> StoreResult<Option<SeatPlan>> {
+        nomination::seat_plan(self, election_id).await
+    }
+
+    async fn add_committee_member(
+        &self,
+        election_id: Uuid,
+        new: &NewCommitteeMember,
+        now: DateTime<Utc>,
+    ) -> StoreResult<CommitteeMember> {
+        nomination::add_committee_member(self, election_id, new, now).await
+    }
+
+    async fn list_committee_members(&self, election_id: Uuid) -> StoreResult<Vec<CommitteeMember>> {
+        nomination::list_committee_members(self, election_id).await
+    }
+
+    async fn record_nomination(
+        &self,
+        election_id: Uuid,
+        new: &NewNomination,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Nomination> {
+        nomination::record_nomination(self, election_id, new, now).await
+    }
+
+    async fn list_nominations(&self, election_id: Uuid) -> StoreResult<Vec<Nomination>> {
+        nomination::list_nominations(self, election_id).await
+    }
+
+    async fn record_preliminary_votes(
+        &self,
+        election_id: Uuid,
+        votes: &[PreliminaryVote],
+    ) -> StoreResult<()> {
+        nomination::record_preliminary_votes(self, election_id, votes).await
+    }
+
+    async fn preliminary_votes(&self, election_id: Uuid) -> StoreResult<Vec<PreliminaryVote>> {
+        nomination::preliminary_votes(self, election_id).await
+    }
+
+    async fn fix_formal_list(
+        &self,
+        election_id: Uuid,
+        new: &NewFormalList,
+        now: DateTime<Utc>,
+    ) -> StoreResult<FormalListOutcome> {
+        nomination::fix_formal_list(self, election_id, new, now).await
+    }
+
+    async fn formal_list(&self, election_id: Uuid) -> StoreResult<Option<FormalList>> {
+        nomination::formal_list(self, election_id).await
+    }
+
+    async fn withdraw_candidate(
+        &self,
+        election_id: Uuid,
+        withdrawal: &Withdrawal,
+        now: DateTime<Utc>,
+    ) -> StoreResult<FormalList> {
+        nomination::withdraw_candidate(self, election_id, withdrawal, now).await
+    }
+
+    async fn appoint_staff(
+        &self,
+        election_id: Uuid,
+        new: &NewStaff,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Staff> {
+        nomination::appoint_staff(self, election_id, new, now).await
+    }
+
+    async fn list_staff(&self, election_id: Uuid) -> StoreResult<Vec<Staff>> {
+        nomination::list_staff(self, election_id).await
     }
 }
 

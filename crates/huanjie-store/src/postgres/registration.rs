@@ -1078,8 +1078,9 @@ pub(super) async fn register_proxy(
         grantor_holds: standing(&mut tx, election_id, "proxy", new.grantor).await?,
         proxy_has_granted: standing(&mut tx, election_id, "grantor", new.proxy).await? > 0,
         proxy_holds: standing(&mut tx, election_id, "proxy", new.proxy).await?,
-        // candidates: issue 4 (nomination records who stands).
-        proxy_is_candidate: false,
+        // A standing formal candidate (R-NOM-5), read in this transaction.
+        proxy_is_candidate: super::nomination::is_candidate(&mut tx, election_id, new.proxy)
+            .await?,
     };
     if let Err(refusal) = proxy::check(&facts, rules) {
         tx.rollback().await?;
