@@ -51,6 +51,12 @@ impl Entry for ExportedVoter {
             self.name, self.group, self.household
         )
     }
+    fn who_zh(&self) -> String {
+        format!(
+            "选民{}（{}，户号{}）",
+            self.name, self.group, self.household
+        )
+    }
 }
 
 /// The sheet names and columns.

@@ -80,7 +80,7 @@ impl Style {
         }
     }
     /// The distance between baselines of wrapped lines.
-    const fn leading(self) -> Mpt {
+    pub(crate) const fn leading(self) -> Mpt {
         self.size * 16 / 10
     }
 }
@@ -94,8 +94,8 @@ pub(crate) enum Align {
 
 /// A table column.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Column {
-    pub(crate) title: &'static str,
+pub(crate) struct Column<'a> {
+    pub(crate) title: &'a str,
     /// Width in [`Mpt`]; a table's widths should add up to at most
     /// [`TEXT_WIDTH`].
     pub(crate) width: Mpt,
@@ -104,7 +104,7 @@ pub(crate) struct Column {
 
 /// A table's look and the caption drawn above it on every page it spans.
 pub(crate) struct Table<'a> {
-    pub(crate) columns: &'a [Column],
+    pub(crate) columns: &'a [Column<'a>],
     /// Drawn above the table where it starts.
     pub(crate) caption: Option<String>,
     /// Drawn above the table on the pages it continues onto.
@@ -224,7 +224,8 @@ impl<'f> Doc<'f> {
                 Some(found) => found,
                 None => {
                     return Err(PrintError::MissingGlyph {
-                        what: format!("文本“{text}”"),
+                        what: format!("the text “{text}”"),
+                        what_zh: format!("文本“{text}”"),
                         ch,
                     })
                 }
@@ -398,12 +399,25 @@ impl<'f> Doc<'f> {
         style: Style,
         indent: Mpt,
     ) -> Result<(), PrintError> {
+        self.wrapped(text, style, indent, 0)
+    }
+
+    /// Like [`Doc::paragraph`], the first line of each paragraph starting
+    /// `first` from the left margin and the lines after it `rest` from it
+    /// (a hanging indent when `rest` > 0).
+    pub(crate) fn wrapped(
+        &mut self,
+        text: &str,
+        style: Style,
+        first: Mpt,
+        rest: Mpt,
+    ) -> Result<(), PrintError> {
         for para in text.split('\n') {
             let para = para.trim_end_matches('\r');
             let mut line = String::new();
             let mut line_width = 0;
-            let mut avail = TEXT_WIDTH - indent;
-            let mut x = MARGIN_LEFT + indent;
+            let mut avail = TEXT_WIDTH - first;
+            let mut x = MARGIN_LEFT + first;
             for ch in para.chars() {
                 let mut buf = [0u8; 4];
                 let w = self.width(ch.encode_utf8(&mut buf), style)?;
@@ -411,14 +425,40 @@ impl<'f> Doc<'f> {
                     self.paragraph_line(x, &line, style)?;
                     line.clear();
                     line_width = 0;
-                    avail = TEXT_WIDTH;
-                    x = MARGIN_LEFT;
+                    avail = TEXT_WIDTH - rest;
+                    x = MARGIN_LEFT + rest;
                 }
                 line.push(ch);
                 line_width += w;
             }
             self.paragraph_line(x, &line, style)?;
         }
+        Ok(())
+    }
+
+    /// The number of lines [`Doc::wrapped`] takes for `text` (an estimate
+    /// for keeping a block together: each paragraph's width over the
+    /// line's).
+    pub(crate) fn line_count(
+        &self,
+        text: &str,
+        style: Style,
+        indent: Mpt,
+    ) -> Result<i64, PrintError> {
+        if text.is_empty() {
+            return Ok(0);
+        }
+        text.split('\n')
+            .map(|p| self.width(p, style).map(|w| (w + indent) / TEXT_WIDTH + 1))
+            .sum()
+    }
+
+    /// Draws `text` at `x` on the line at the cursor (the cursor does not
+    /// move); for a label before a [`Doc::wrapped`] value.
+    pub(crate) fn label(&mut self, x: Mpt, text: &str, style: Style) -> Result<(), PrintError> {
+        self.ensure_space(style.leading());
+        let baseline = self.y - style.size;
+        self.text_at(MARGIN_LEFT + x, baseline, text, style)?;
         Ok(())
     }
 

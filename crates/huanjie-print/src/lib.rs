@@ -27,15 +27,18 @@
 //! through the font chain, tables with a repeated header, footers); each
 //! notice module is a thin description of its content.
 
+mod announcement;
 mod error;
 mod export;
 mod fonts;
 mod layout;
 mod order;
 mod proxies;
+mod style;
 mod voter_list;
 mod zh;
 
+pub use announcement::{Announcement, AnnouncementTable, Block, CellAlign, TableColumn};
 pub use error::PrintError;
 pub use export::{voter_list_xlsx, ExportedVoter, VoterListExport};
 pub use fonts::{FontError, FontSet, FONT_DIR_ENV};

@@ -20,6 +20,8 @@ pub(crate) trait Entry {
     fn household(&self) -> &str;
     /// How an error names the entry.
     fn who(&self) -> String;
+    /// The same in Chinese.
+    fn who_zh(&self) -> String;
 }
 
 /// Groups `items` in the order of `groups_in_order` (every group listed
@@ -49,6 +51,7 @@ pub(crate) fn sections<'a, T: Entry>(
             None if fixed => {
                 return Err(PrintError::UnknownGroup {
                     who: item.who(),
+                    who_zh: item.who_zh(),
                     group: group.to_owned(),
                 })
             }
@@ -137,6 +140,9 @@ mod tests {
         fn who(&self) -> String {
             self.0.to_owned()
         }
+        fn who_zh(&self) -> String {
+            self.0.to_owned()
+        }
     }
 
     #[test]
@@ -175,7 +181,7 @@ mod tests {
         let groups = vec!["第一组".to_owned()];
         let err = sections(&c, &groups, &items).err().unwrap();
         assert!(
-            matches!(err, PrintError::UnknownGroup { ref who, ref group } if who == "王芳" && group == "第九组")
+            matches!(err, PrintError::UnknownGroup { ref who, ref group, .. } if who == "王芳" && group == "第九组")
         );
     }
 

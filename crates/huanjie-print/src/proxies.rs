@@ -3,9 +3,9 @@
 //! who cannot write, posted so that anyone can object.
 
 use crate::fonts::FontSet;
-use crate::layout::{mm10, Align, Column, Doc, Table, TEXT_WIDTH};
-use crate::voter_list::{closing, BODY, CAPTION, FOOTER, HEADER, INFO, ROW, SUBTITLE, TITLE};
-use crate::{zh, Fingerprint, PrintError};
+use crate::{
+    zh, Announcement, AnnouncementTable, Block, CellAlign, Fingerprint, PrintError, TableColumn,
+};
 use chrono::NaiveDate;
 use huanjie_collation::StrokeCollator;
 
@@ -33,37 +33,15 @@ pub struct ProxyEntry {
     pub approved_on: NaiveDate,
 }
 
-const PROXY_COLUMNS: [Column; 6] = [
-    Column {
-        title: "序号",
-        width: mm10(130),
-        align: Align::Center,
-    },
-    Column {
-        title: "委托人",
-        width: mm10(320),
-        align: Align::Left,
-    },
-    Column {
-        title: "居民小组",
-        width: mm10(330),
-        align: Align::Left,
-    },
-    Column {
-        title: "受委托人",
-        width: mm10(320),
-        align: Align::Left,
-    },
-    Column {
-        title: "居民小组",
-        width: mm10(330),
-        align: Align::Left,
-    },
-    Column {
-        title: "批准日期",
-        width: TEXT_WIDTH - mm10(130 + 320 + 330 + 320 + 330),
-        align: Align::Center,
-    },
+/// 序号 / 委托人 / 居民小组 / 受委托人 / 居民小组 / 批准日期, widths in
+/// tenths of a millimetre.
+const PROXY_COLUMNS: [(&str, u32, CellAlign); 6] = [
+    ("序号", 130, CellAlign::Center),
+    ("委托人", 320, CellAlign::Left),
+    ("居民小组", 330, CellAlign::Left),
+    ("受委托人", 320, CellAlign::Left),
+    ("居民小组", 330, CellAlign::Left),
+    ("批准日期", 270, CellAlign::Center),
 ];
 
 /// The proxy notice as a PDF: title 委托投票公告, the election title, a
@@ -77,12 +55,23 @@ pub fn proxy_notice(fonts: &FontSet, notice: &ProxyNotice) -> Result<Vec<u8>, Pr
         &notice.committee_name,
         &notice.closing_text,
     ] {
-        zh::check(fonts, text, || format!("the notice text “{text}”"))?;
+        zh::check(fonts, text, || {
+            (
+                format!("the notice text “{text}”"),
+                format!("公告文字“{text}”"),
+            )
+        })?;
     }
     for p in &notice.proxies {
-        let who = format!(
-            "the proxy of {} ({}) to {} ({})",
-            p.grantor, p.grantor_group, p.proxy, p.proxy_group
+        let who = (
+            format!(
+                "the proxy of {} ({}) to {} ({})",
+                p.grantor, p.grantor_group, p.proxy, p.proxy_group
+            ),
+            format!(
+                "{}（{}）委托{}（{}）投票的登记",
+                p.grantor, p.grantor_group, p.proxy, p.proxy_group
+            ),
         );
         for text in [&p.grantor, &p.grantor_group, &p.proxy, &p.proxy_group] {
             zh::check(fonts, text, || who.clone())?;
@@ -139,32 +128,12 @@ pub struct WritingAssistantEntry {
     pub registered_on: NaiveDate,
 }
 
-const ASSISTANT_COLUMNS: [Column; 5] = [
-    Column {
-        title: "序号",
-        width: mm10(130),
-        align: Align::Center,
-    },
-    Column {
-        title: "选民",
-        width: mm10(400),
-        align: Align::Left,
-    },
-    Column {
-        title: "居民小组",
-        width: mm10(400),
-        align: Align::Left,
-    },
-    Column {
-        title: "代写人",
-        width: mm10(400),
-        align: Align::Left,
-    },
-    Column {
-        title: "登记日期",
-        width: TEXT_WIDTH - mm10(130 + 400 + 400 + 400),
-        align: Align::Center,
-    },
+const ASSISTANT_COLUMNS: [(&str, u32, CellAlign); 5] = [
+    ("序号", 130, CellAlign::Center),
+    ("选民", 400, CellAlign::Left),
+    ("居民小组", 400, CellAlign::Left),
+    ("代写人", 400, CellAlign::Left),
+    ("登记日期", 370, CellAlign::Center),
 ];
 
 /// The writing-assistant notice (代写人公告) as a PDF: 序号 / 选民 / 居民小组
@@ -179,12 +148,23 @@ pub fn writing_assistant_notice(
         &notice.committee_name,
         &notice.closing_text,
     ] {
-        zh::check(fonts, text, || format!("the notice text “{text}”"))?;
+        zh::check(fonts, text, || {
+            (
+                format!("the notice text “{text}”"),
+                format!("公告文字“{text}”"),
+            )
+        })?;
     }
     for e in &notice.entries {
-        let who = format!(
-            "the writing assistant {} of voter {} ({})",
-            e.assistant, e.voter, e.voter_group
+        let who = (
+            format!(
+                "the writing assistant {} of voter {} ({})",
+                e.assistant, e.voter, e.voter_group
+            ),
+            format!(
+                "选民{}（{}）的代写人{}",
+                e.voter, e.voter_group, e.assistant
+            ),
         );
         for text in [&e.voter, &e.voter_group, &e.assistant] {
             zh::check(fonts, text, || who.clone())?;
@@ -228,7 +208,7 @@ struct SimpleNotice<'a> {
     fingerprint: Option<&'a Fingerprint>,
     closing_text: &'a str,
     summary: String,
-    columns: &'a [Column],
+    columns: &'a [(&'static str, u32, CellAlign)],
 }
 
 fn simple_notice<const N: usize>(
@@ -236,48 +216,28 @@ fn simple_notice<const N: usize>(
     notice: SimpleNotice<'_>,
     rows: impl Iterator<Item = [String; N]>,
 ) -> Result<Vec<u8>, PrintError> {
-    let mut doc = Doc::new(
-        fonts,
-        &format!("{} {}", notice.title, notice.election_title),
-        Some(format!("{}　{}", notice.title, notice.election_title)),
-    );
-    doc.centered(notice.title, TITLE, mm10(40))?;
-    doc.centered(notice.election_title, SUBTITLE, mm10(30))?;
-    doc.centered(
-        &format!(
-            "公布日期：{}　　{}",
-            zh::date(notice.publication_date),
-            notice.summary
-        ),
-        INFO,
-        mm10(60),
-    )?;
-    let table = Table {
-        columns: notice.columns,
-        caption: None,
-        caption_continued: None,
-        caption_style: CAPTION,
-        header_style: HEADER,
-        body_style: BODY,
-        row_height: ROW,
+    let announcement = Announcement {
+        title: notice.title.to_owned(),
+        number: None,
+        election_title: notice.election_title.to_owned(),
+        committee_name: notice.committee_name.to_owned(),
+        issue_date: notice.publication_date,
+        summary: notice.summary,
+        blocks: vec![Block::Table(AnnouncementTable {
+            caption: None,
+            columns: notice
+                .columns
+                .iter()
+                .map(|(title, width, align)| TableColumn::new(title, *width, *align))
+                .collect(),
+            rows: rows.map(Vec::from).collect(),
+        })],
+        closing: notice.closing_text.to_owned(),
+        footer: notice
+            .fingerprint
+            .map(|fp| format!("名单指纹（SHA-256）：{}", zh::fingerprint_groups(fp)))
+            .into_iter()
+            .collect(),
     };
-    doc.table(&table, rows)?;
-    doc.gap(mm10(100));
-    closing(
-        &mut doc,
-        notice.closing_text,
-        notice.committee_name,
-        notice.publication_date,
-    )?;
-    let fingerprint = notice
-        .fingerprint
-        .map(|fp| format!("名单指纹（SHA-256）：{}", zh::fingerprint_groups(fp)));
-    doc.finish(|page, pages| {
-        let mut lines = Vec::new();
-        if let Some(fp) = &fingerprint {
-            lines.push((fp.clone(), FOOTER));
-        }
-        lines.push((zh::page_of(page, pages), FOOTER));
-        lines
-    })
+    announcement.to_pdf(fonts)
 }

@@ -2,8 +2,9 @@
 //! election so residents can check who may vote and object in time.
 
 use crate::fonts::FontSet;
-use crate::layout::{mm10, pt10, Align, Column, Doc, Style, Table, TEXT_WIDTH};
+use crate::layout::{mm10, Align, Column, Doc, Table, TEXT_WIDTH};
 use crate::order::{sections, Entry};
+use crate::style::{closing, masthead, BODY, CAPTION, FOOTER, HEADER, ROW};
 use crate::{zh, Fingerprint, PrintError};
 use chrono::NaiveDate;
 use huanjie_collation::StrokeCollator;
@@ -62,9 +63,15 @@ impl Entry for ListedVoter {
             self.name, self.group, self.household
         )
     }
+    fn who_zh(&self) -> String {
+        format!(
+            "选民{}（{}，户号{}）",
+            self.name, self.group, self.household
+        )
+    }
 }
 
-const COLUMNS: [Column; 6] = [
+const COLUMNS: [Column<'static>; 6] = [
     Column {
         title: "序号",
         width: mm10(150),
@@ -97,7 +104,7 @@ const COLUMNS: [Column; 6] = [
     },
 ];
 
-const TOTAL_COLUMNS: [Column; 2] = [
+const TOTAL_COLUMNS: [Column<'static>; 2] = [
     Column {
         title: "居民小组",
         width: mm10(1000),
@@ -109,15 +116,6 @@ const TOTAL_COLUMNS: [Column; 2] = [
         align: Align::Right,
     },
 ];
-
-pub(crate) const TITLE: Style = Style::heading(pt10(220));
-pub(crate) const SUBTITLE: Style = Style::body(pt10(140));
-pub(crate) const INFO: Style = Style::body(pt10(100));
-pub(crate) const CAPTION: Style = Style::heading(pt10(120));
-pub(crate) const HEADER: Style = Style::heading(pt10(100));
-pub(crate) const BODY: Style = Style::body(pt10(105));
-pub(crate) const ROW: i64 = mm10(68);
-pub(crate) const FOOTER: Style = Style::body(pt10(85));
 
 /// The voter-list notice as a PDF (A4 portrait).
 ///
@@ -143,17 +141,17 @@ pub fn voter_list_notice(fonts: &FontSet, notice: &VoterListNotice) -> Result<Ve
         &format!("选民名单公告 {}", notice.election_title),
         Some(format!("选民名单公告　{}", notice.election_title)),
     );
-    doc.centered("选民名单公告", TITLE, mm10(40))?;
-    doc.centered(&notice.election_title, SUBTITLE, mm10(30))?;
-    doc.centered(
+    masthead(
+        &mut doc,
+        "选民名单公告",
+        None,
+        &notice.election_title,
         &format!(
             "选举日期：{}　　公布日期：{}　　选民共 {} 人",
             zh::date(notice.election_day),
             zh::date(notice.publication_date),
             notice.voters.len()
         ),
-        INFO,
-        mm10(60),
     )?;
 
     let mut serial = 0usize;
@@ -222,58 +220,44 @@ pub fn voter_list_notice(fonts: &FontSet, notice: &VoterListNotice) -> Result<Ve
     })
 }
 
-/// The closing text and the signature block (committee, date), kept
-/// together on one page.
-pub(crate) fn closing(
-    doc: &mut Doc<'_>,
-    text: &str,
-    committee: &str,
-    date: NaiveDate,
-) -> Result<(), PrintError> {
-    let indent = doc.width("　　", BODY)?;
-    let text_lines = if text.is_empty() {
-        0
-    } else {
-        text.split('\n')
-            .map(|p| doc.width(p, BODY).map(|w| (w + indent) / TEXT_WIDTH + 1))
-            .sum::<Result<i64, _>>()?
-    };
-    doc.ensure_space((text_lines + 4) * BODY.size * 16 / 10 + mm10(100));
-    if !text.is_empty() {
-        doc.paragraph(text, BODY, indent)?;
-        doc.gap(mm10(100));
-    }
-    doc.right_block(&[committee, &zh::date(date)], BODY)?;
-    Ok(())
-}
-
 /// Every text of the notice must be printable; the error names the voter
 /// and the field.
 fn check_text(fonts: &FontSet, notice: &VoterListNotice) -> Result<(), PrintError> {
-    zh::check(fonts, &notice.election_title, || {
-        "the election title".to_owned()
-    })?;
-    zh::check(fonts, &notice.committee_name, || {
-        "the committee name".to_owned()
-    })?;
-    zh::check(fonts, &notice.objection_text, || {
-        "the objection text".to_owned()
-    })?;
+    let texts = [
+        ("the election title", "选举名称", &notice.election_title),
+        (
+            "the committee name",
+            "选举委员会名称",
+            &notice.committee_name,
+        ),
+        ("the objection text", "异议说明", &notice.objection_text),
+    ];
+    for (what, what_zh, text) in texts {
+        zh::check(fonts, text, || (what.to_owned(), what_zh.to_owned()))?;
+    }
     for group in &notice.groups_in_order {
         zh::check(fonts, group, || {
-            format!("the residents' group name {group}")
+            (
+                format!("the residents' group name {group}"),
+                format!("居民小组名称“{group}”"),
+            )
         })?;
     }
     for v in &notice.voters {
         let fields = [
-            ("name", &v.name),
-            ("gender", &v.gender_zh),
-            ("residents' group", &v.group),
-            ("household", &v.household),
-            ("note", &v.note),
+            ("name", "姓名", &v.name),
+            ("gender", "性别", &v.gender_zh),
+            ("residents' group", "居民小组", &v.group),
+            ("household", "户号", &v.household),
+            ("note", "备注", &v.note),
         ];
-        for (field, text) in fields {
-            zh::check(fonts, text, || format!("the {field} of {}", v.who()))?;
+        for (field, field_zh, text) in fields {
+            zh::check(fonts, text, || {
+                (
+                    format!("the {field} of {}", v.who()),
+                    format!("{}的{field_zh}", v.who_zh()),
+                )
+            })?;
         }
     }
     Ok(())

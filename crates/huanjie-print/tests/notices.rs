@@ -159,7 +159,7 @@ fn a_character_no_font_has_is_refused_naming_the_person() {
     voters.push(voter(&format!("张{rare}"), GROUPS[2], "3-3-303"));
     let err = voter_list_notice(&fonts, &notice(voters)).unwrap_err();
     match &err {
-        PrintError::MissingGlyph { what, ch } => {
+        PrintError::MissingGlyph { what, ch, .. } => {
             assert_eq!(*ch, rare);
             assert!(
                 what.contains(&format!("张{rare}")) && what.contains("name"),
@@ -357,7 +357,7 @@ fn a_proxy_with_a_missing_character_is_refused_naming_both_people() {
         }],
     };
     match proxy_notice(&fonts, &notice).unwrap_err() {
-        PrintError::MissingGlyph { what, ch } => {
+        PrintError::MissingGlyph { what, ch, .. } => {
             assert_eq!(ch, '\u{30000}');
             assert!(
                 what.contains("王芳") && what.contains("李\u{30000}"),
