@@ -20,8 +20,10 @@
 //!   traditional forms or Taiwan's standard do: 陈 (7 in the mainland
 //!   standard) sorts with the 8-stroke characters after 金, 苏 (7) after 罗
 //!   (8), 黄 (11) after 谢 (12), 艹 counting 4. A test pins this down so a
-//!   data change is noticed; a mainland stroke table (Unihan's G-source
-//!   `kTotalStrokes`) would be the fix.
+//!   data change is noticed. RULES.md (R-NOM-5) asks for CLDR's stroke
+//!   collation and not a hand-made table, and issue 4's example order
+//!   (丁 万 于 卫 马 王 司 田 白 刘 吴 张 李 杨 周 欧阳 陈 赵 黄, tested) is
+//!   CLDR's, 陈 after 周 and 欧阳 included; so this is the order we keep.
 //! - Digits sort first, then Han in the stroke table, then characters
 //!   outside it (CJK Extension B and later, e.g. 𠀋), then Latin letters;
 //!   nothing panics on any input.

@@ -29,6 +29,23 @@ fn common_surnames_by_stroke_count() {
     assert_eq!(sorted(&shuffled), expected);
 }
 
+/// The example of issue 4 (R-NOM-5), in the order it gives: 丁 2; 万 于
+/// 卫 马 3; 王 4; 司 田 白 5; 刘 6; 吴 张 李 杨 7; 周 欧阳 陈 8 (陈 counted
+/// as CLDR counts it, see below); 赵 9; 黄. Within a stroke count CLDR
+/// orders by radical (司 口 before 田 before 白).
+#[test]
+fn the_issues_surnames_in_stroke_order() {
+    let expected = [
+        "丁", "万", "于", "卫", "马", "王", "司", "田", "白", "刘", "吴", "张", "李", "杨", "周",
+        "欧阳", "陈", "赵", "黄",
+    ];
+    let mut shuffled = expected;
+    shuffled.reverse();
+    shuffled.swap(0, 7);
+    shuffled.swap(3, 12);
+    assert_eq!(sorted(&shuffled), expected);
+}
+
 #[test]
 fn whole_names_surname_first_then_given_name() {
     // Same surname: the given name's strokes decide (一 1 < 二 2 < 三 3).
