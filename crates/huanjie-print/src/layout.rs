@@ -52,6 +52,11 @@ const BODY_BOTTOM: Mpt = mm10(260);
 /// Baseline of the lowest footer line; lines above it are stacked upwards.
 const FOOTER_BASELINE: Mpt = mm10(110);
 
+/// Characters that must not begin a line (行首禁则).
+const NO_LINE_START: &str = "，。、；：？！）》」』】〕〉”’…—·%,.;:?!)]}";
+/// Characters that must not end a line (行尾禁则).
+const NO_LINE_END: &str = "（《「『【〔〈“‘([{";
+
 /// Which face a text prefers: the body chain, or the headings face first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Weight {
@@ -421,10 +426,21 @@ impl<'f> Doc<'f> {
             for ch in para.chars() {
                 let mut buf = [0u8; 4];
                 let w = self.width(ch.encode_utf8(&mut buf), style)?;
-                if line_width + w > avail && !line.is_empty() {
+                // Closing punctuation never starts a line: it hangs in the
+                // margin instead (禁则).
+                if line_width + w > avail && !line.is_empty() && !NO_LINE_START.contains(ch) {
+                    // An opening bracket never ends a line: it moves down.
+                    let mut carried = String::new();
+                    while line.chars().count() > 1
+                        && line.chars().last().is_some_and(|c| NO_LINE_END.contains(c))
+                    {
+                        if let Some(c) = line.pop() {
+                            carried.insert(0, c);
+                        }
+                    }
                     self.paragraph_line(x, &line, style)?;
-                    line.clear();
-                    line_width = 0;
+                    line_width = self.width(&carried, style)?;
+                    line = carried;
                     avail = TEXT_WIDTH - rest;
                     x = MARGIN_LEFT + rest;
                 }

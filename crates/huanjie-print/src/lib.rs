@@ -24,14 +24,26 @@
 //!   the list's SHA-256 fingerprint, so a page cannot be swapped unnoticed.
 //!
 //! Layout code shared by all notices lives in `layout` (A4 pages, text
-//! through the font chain, tables with a repeated header, footers); each
-//! notice module is a thin description of its content.
+//! through the font chain, tables with a repeated header, footers) and the
+//! house style in `style` (masthead, signature block). A notice that is
+//! not a long list is an [`Announcement`]: a title, a number, the election,
+//! the date of issue, blocks of paragraphs, headings, "key：value" lists and
+//! tables, and the signature (落款); [`Announcement::to_pdf`] prints it. The
+//! statutory notices of an election (election day, committee, registration,
+//! nominations, candidates, polling, counting staff, mobile-box voters,
+//! void-ballot rules, results) are built as announcements from plain input
+//! structs ([`ElectionDayNotice`] … [`ResultsNotice`], each with
+//! `announcement()`), as are the proxy and writing-assistant notices.
+//!
+//! Errors carry an English message ([`std::fmt::Display`]) and a plain
+//! Chinese one for the committee ([`PrintError::message_zh`]).
 
 mod announcement;
 mod error;
 mod export;
 mod fonts;
 mod layout;
+mod notices;
 mod order;
 mod proxies;
 mod style;
@@ -43,6 +55,15 @@ pub use error::PrintError;
 pub use export::{voter_list_xlsx, ExportedVoter, VoterListExport};
 pub use fonts::{FontError, FontSet, FONT_DIR_ENV};
 pub use huanjie_core::registration::fingerprint::Fingerprint;
+pub use notices::{
+    sort_by_strokes, standard_invalid_ballot_rules, Candidate, CandidatePosition, CommitteeMember,
+    CommitteeRole, CountingRole, CountingStaff, CountingStaffNotice, ElectedBody, ElectedPerson,
+    ElectionCommitteeNotice, ElectionDayNotice, FormalCandidatesNotice, InitialCandidatesNotice,
+    InvalidBallotRulesNotice, MobileBox, MobileBoxVoter, MobileBoxVoters, MobileBoxVotersNotice,
+    NominationNotice, NominationPosition, Nominee, NoticeInfo, PollingNotice, PollingStation,
+    PositionResult, PositionSeats, RegistrationPlace, ResultsNotice, Turnout,
+    VoterRegistrationNotice,
+};
 pub use proxies::{
     proxy_notice, writing_assistant_notice, ProxyEntry, ProxyNotice, WritingAssistantEntry,
     WritingAssistantNotice,

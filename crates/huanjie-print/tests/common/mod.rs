@@ -182,3 +182,44 @@ pub fn rows(page: &str) -> Vec<(usize, String, Vec<String>)> {
 pub fn squash(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
+
+/// The pages of `pdf` as PNG files, rendered by pdftoppm at `dpi`, read
+/// back (each must be a PNG, non-empty); the files are removed.
+pub fn png_pages(pdf: &[u8], dpi: u32) -> Vec<Vec<u8>> {
+    let (path, mut file) = tempfile_pdf();
+    file.write_all(pdf).unwrap();
+    file.flush().unwrap();
+    let prefix = path.with_extension("");
+    let out = Command::new("pdftoppm")
+        .args(["-r", &dpi.to_string(), "-png"])
+        .arg(&path)
+        .arg(&prefix)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run pdftoppm ({e}): {ENSURE}"));
+    std::fs::remove_file(&path).ok();
+    assert!(
+        out.status.success(),
+        "pdftoppm failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dir = prefix.parent().unwrap();
+    let stem = prefix.file_name().unwrap().to_str().unwrap().to_owned();
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(&format!("{stem}-")) && n.ends_with(".png"))
+        })
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| {
+            let bytes = std::fs::read(&p).unwrap();
+            std::fs::remove_file(&p).ok();
+            bytes
+        })
+        .collect()
+}
