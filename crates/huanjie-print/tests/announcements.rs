@@ -794,6 +794,24 @@ fn sample_notices() {
             .announcement(),
         ),
     ];
+    let long = MobileBoxVotersNotice {
+        info: info(None),
+        boxes: vec![MobileBoxVoters {
+            box_name: "流动票箱一".to_owned(),
+            voters: voters(90)
+                .into_iter()
+                .map(|v| MobileBoxVoter {
+                    name: v.name,
+                    group: v.group,
+                    reason: "行动不便".to_owned(),
+                })
+                .collect(),
+        }],
+        closing: String::new(),
+    };
+    let samples = samples
+        .into_iter()
+        .chain([("mobile-box", long.announcement())]);
     for (name, a) in samples {
         let path = dir.join(format!("huanjie-announcement-{name}.pdf"));
         std::fs::write(&path, a.to_pdf(font_set()).unwrap()).unwrap();
