@@ -10,8 +10,11 @@
 //! - [`profile`]: jurisdiction profiles as data.
 //! - [`counting`]: one round, from ballots to winners.
 //! - [`registration`]: who is a voter on election day (R-REG-*).
+//! - [`nomination`]: sizes, nomination, formal candidates, the election
+//!   committee, counting staff and the calendar (R-BODY-*, R-NOM-*).
 
 pub mod counting;
+pub mod nomination;
 pub mod profile;
 pub mod registration;
 pub mod resident_id;
@@ -19,7 +22,7 @@ pub mod rule;
 pub mod seats;
 pub mod threshold;
 
-pub use profile::{CountingRules, Profile};
+pub use profile::{CountingRules, NominationRules, Profile};
 pub use resident_id::ResidentId;
 pub use seats::Seats;
 pub use threshold::Threshold;

@@ -7,6 +7,7 @@
 //! are errors, so a misspelt parameter can never silently fall back to a
 //! default.
 
+use crate::nomination::NominationKind;
 use crate::threshold::Threshold;
 use serde::{Deserialize, Serialize};
 
@@ -39,6 +40,7 @@ pub struct Profile {
     pub source: String,
     pub counting: CountingRules,
     pub registration: RegistrationRules,
+    pub nomination: NominationRules,
 }
 
 /// Everything voter registration needs from a profile (R-REG-*, R-POLL-4).
@@ -68,6 +70,136 @@ pub struct RegistrationRules {
     /// R-REG-6: the fewest residents' representatives (County-2006: 35).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub representatives_min_total: Option<u32>,
+}
+
+/// Everything nomination, formal candidates, the bodies' sizes and the
+/// election calendar after registration need from a profile (R-BODY-*,
+/// R-NOM-*, R-POLL-1/2, R-CERT-1/2). Read by [`crate::nomination`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NominationRules {
+    /// R-NOM-1: the ways of nominating this profile accepts.
+    pub kinds: Vec<NominationKind>,
+    /// R-NOM-1: voters nominating jointly (联名) are at least this many.
+    pub joint_voters_min: u32,
+    /// R-NOM-1: household representatives nominating jointly.
+    pub joint_household_representatives_min: u32,
+    /// R-NOM-1: group representatives nominating jointly.
+    pub joint_group_representatives_min: u32,
+    /// R-NOM-2 (ZJ-2020): a nomination naming one person for two positions
+    /// is void. When false, it is accepted.
+    pub same_person_two_positions_voids: bool,
+    /// R-NOM-5: the formal candidate list is published at least this many
+    /// days before election day.
+    pub formal_list_published_days_before: u32,
+    /// R-NOM-6: a withdrawal is accepted at least this many days before
+    /// election day.
+    pub withdrawal_days_before: u32,
+    /// R-NOM-5: whether a notice published after its deadline (but before
+    /// election day) is accepted, flagged, instead of refused. The voter
+    /// list keeps its own flag (`registration.late_publication_allowed`).
+    pub late_notice_allowed: bool,
+    /// R-POLL-1: scrutineers (监票人) at each station and each mobile box.
+    pub scrutineers_min: u32,
+    /// R-POLL-2 (ZJ-2020, SH-2020): candidates' spouses and close
+    /// relatives cannot be scrutineers, callers or counters either.
+    pub counting_staff_relatives_barred: bool,
+    /// R-CERT-1: the written report reaches the township within this many
+    /// days after election day.
+    pub results_report_within_days: u32,
+    /// R-CERT-2: certificates are issued within this many days after
+    /// election day.
+    pub certificates_within_days: u32,
+    /// R-BODY-1/2/3: the committee being elected.
+    pub committee: CommitteeRules,
+    /// R-NOM-4: formal candidates beyond the seats, per position.
+    pub margin: MarginRules,
+    /// R-BODY-5: the election committee (选举委员会).
+    pub election_committee: ElectionCommitteeRules,
+}
+
+/// R-BODY-1/2/3: the residents' committee's composition and size.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommitteeRules {
+    /// R-BODY-1/2: the fewest members (also the floor of the size formula).
+    pub members_min: u32,
+    /// R-BODY-1/2: the most members (also the ceiling of the size formula).
+    pub members_max: u32,
+    /// R-BODY-1: 副主任, fewest.
+    pub deputies_min: u32,
+    /// R-BODY-1: 副主任, most.
+    pub deputies_max: u32,
+    /// R-BODY-3: the ballot prints a separate women's-member line
+    /// (`women_member`, ZJ-2020).
+    pub women_member_line: bool,
+    /// R-BODY-2: the size from the number of households, as bands; see
+    /// [`SizeBand`]. The first band starts at `above = 0`; bands are in
+    /// increasing order of `above`.
+    pub size: Vec<SizeBand>,
+}
+
+/// One band of the R-BODY-2 size formula. For a number of households `h`,
+/// the band used is the last one with `above < h` (the first band for
+/// `h = 0`); the size is `base`, plus, when `per` is given, one member per
+/// `per` households beyond `above`, counted by `rounding`; the result is
+/// then kept within `members_min..=members_max`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SizeBand {
+    /// Households strictly above this number fall in this band (or a later
+    /// one).
+    pub above: u64,
+    /// Members at the start of the band.
+    pub base: u32,
+    /// One more member per this many households beyond `above`; absent: a
+    /// flat band.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per: Option<u64>,
+    /// How a partial `per` counts; required with `per`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rounding: Option<Rounding>,
+}
+
+/// How a partial block of households counts in R-BODY-2.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rounding {
+    /// Only a full block counts (1 per 300: 599 households give 1).
+    Floor,
+    /// A started block counts (+1 per further 500: 1,501 households give +1).
+    Ceiling,
+}
+
+/// R-NOM-4: the contest margin (差额) of each position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarginRules {
+    pub director: Margin,
+    pub deputy: Margin,
+    pub member: Margin,
+    pub women_member: Margin,
+}
+
+/// Formal candidates number from `seats + min` to `seats + max`. `min = 0`
+/// allows an equal-number (等额) election.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Margin {
+    pub min: u32,
+    pub max: u32,
+}
+
+/// R-BODY-5: the election committee's composition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ElectionCommitteeRules {
+    pub members_min: u32,
+    pub members_max: u32,
+    /// The number of members must be odd (City-2009).
+    pub odd: bool,
+    pub vice_chairs_min: u32,
+    pub vice_chairs_max: u32,
 }
 
 /// R-CNT-4: how far an overvote reaches.
@@ -177,6 +309,10 @@ impl Profile {
         let profile: Profile = toml::from_str(text).map_err(|e| {
             ProfileError::Invalid(e.message().to_owned() + &span_note(text, e.span()))
         })?;
+        profile
+            .nomination
+            .validate()
+            .map_err(ProfileError::Invalid)?;
         Ok(profile)
     }
 }
@@ -191,6 +327,120 @@ fn span_note(text: &str, span: Option<std::ops::Range<usize>>) -> String {
             format!(" (line {line})")
         }
         None => String::new(),
+    }
+}
+
+impl SizeBand {
+    /// Members this band gives `households` (before the bounds), saturating.
+    pub(crate) fn members(&self, households: u64) -> u64 {
+        let extra = households.saturating_sub(self.above);
+        let steps = match (self.per, self.rounding) {
+            (Some(per), Some(Rounding::Ceiling)) if per > 0 => extra.div_ceil(per),
+            (Some(per), _) if per > 0 => extra / per,
+            _ => 0,
+        };
+        u64::from(self.base).saturating_add(steps)
+    }
+}
+
+impl CommitteeRules {
+    /// The band that applies to `households` (R-BODY-2).
+    pub(crate) fn band(&self, households: u64) -> Option<&SizeBand> {
+        self.size
+            .iter()
+            .rev()
+            .find(|b| b.above < households)
+            .or(self.size.first())
+    }
+}
+
+impl NominationRules {
+    /// Checks what the types cannot: bounds in order, size bands that
+    /// start at 0, increase, and never make the size go down (R-BODY-2).
+    pub fn validate(&self) -> Result<(), String> {
+        let c = &self.committee;
+        if c.members_min == 0 || c.members_min > c.members_max {
+            return Err(
+                "nomination.committee: members_min must be 1 to members_max (R-BODY-1)".into(),
+            );
+        }
+        if c.deputies_min > c.deputies_max {
+            return Err(
+                "nomination.committee: deputies_min exceeds deputies_max (R-BODY-1)".into(),
+            );
+        }
+        let needed = 1 + c.deputies_min + u32::from(c.women_member_line);
+        if needed > c.members_max {
+            return Err(format!(
+                "nomination.committee: members_max {} leaves no room for a director and {} deputies (R-BODY-1)",
+                c.members_max, c.deputies_min
+            ));
+        }
+        match c.size.first() {
+            Some(b) if b.above == 0 => {}
+            _ => {
+                return Err(
+                    "nomination.committee.size: the first band must have above = 0 (R-BODY-2)"
+                        .into(),
+                )
+            }
+        }
+        for (i, b) in c.size.iter().enumerate() {
+            match (b.per, b.rounding) {
+                (Some(0), _) => {
+                    return Err(format!(
+                        "nomination.committee.size[{i}]: per must be at least 1 (R-BODY-2)"
+                    ))
+                }
+                (Some(_), None) | (None, Some(_)) => {
+                    return Err(format!(
+                        "nomination.committee.size[{i}]: per and rounding go together (R-BODY-2)"
+                    ))
+                }
+                _ => {}
+            }
+            if let Some(prev) = i.checked_sub(1).and_then(|j| c.size.get(j)) {
+                if b.above <= prev.above {
+                    return Err(format!(
+                        "nomination.committee.size[{i}]: bands must be in increasing order of above (R-BODY-2)"
+                    ));
+                }
+                if prev.members(b.above) > b.members(b.above.saturating_add(1)) {
+                    return Err(format!(
+                        "nomination.committee.size[{i}]: the size would go down after {} households (R-BODY-2)",
+                        b.above
+                    ));
+                }
+            }
+        }
+        for (name, m) in [
+            ("director", self.margin.director),
+            ("deputy", self.margin.deputy),
+            ("member", self.margin.member),
+            ("women_member", self.margin.women_member),
+        ] {
+            if m.min > m.max {
+                return Err(format!(
+                    "nomination.margin.{name}: min exceeds max (R-NOM-4)"
+                ));
+            }
+        }
+        let e = &self.election_committee;
+        if e.members_min > e.members_max || 1 + e.vice_chairs_min > e.members_max {
+            return Err("nomination.election_committee: members_min..members_max must hold a chair and the vice-chairs (R-BODY-5)".into());
+        }
+        if e.vice_chairs_min > e.vice_chairs_max {
+            return Err(
+                "nomination.election_committee: vice_chairs_min exceeds vice_chairs_max (R-BODY-5)"
+                    .into(),
+            );
+        }
+        if e.odd && e.members_min == e.members_max && e.members_min % 2 == 0 {
+            return Err(
+                "nomination.election_committee: no odd size within the bounds (R-BODY-5)".into(),
+            );
+        }
+        Ok(())
     }
 }
 

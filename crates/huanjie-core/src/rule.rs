@@ -27,3 +27,35 @@ pub const REG_5: &str = "R-REG-5";
 pub const REG_6: &str = "R-REG-6";
 /// Proxies (委托投票) and writing assistants (代写).
 pub const POLL_4: &str = "R-POLL-4";
+/// The residents' committee's composition: 主任 1, 副主任 1–2, 委员; its
+/// total within the profile's bounds.
+pub const BODY_1: &str = "R-BODY-1";
+/// The committee's size from the number of households.
+pub const BODY_2: &str = "R-BODY-2";
+/// At least one woman member.
+pub const BODY_3: &str = "R-BODY-3";
+/// The residents' affairs supervisory committee.
+pub const BODY_4: &str = "R-BODY-4";
+/// The election committee (选举委员会) and who leaves it.
+pub const BODY_5: &str = "R-BODY-5";
+/// Ways to nominate and how many nominators each needs.
+pub const NOM_1: &str = "R-NOM-1";
+/// A voter nominates once, names no more people than seats; one person for
+/// two positions voids the nomination (ZJ-2020).
+pub const NOM_2: &str = "R-NOM-2";
+/// A preliminary vote (预选) decides the formal candidates.
+pub const NOM_3: &str = "R-NOM-3";
+/// Contested election (差额): the margin per position.
+pub const NOM_4: &str = "R-NOM-4";
+/// The formal candidate list's publication (and its stroke order).
+pub const NOM_5: &str = "R-NOM-5";
+/// Withdrawal of a formal candidate and the replacement.
+pub const NOM_6: &str = "R-NOM-6";
+/// Polling stations, mobile boxes and their scrutineers.
+pub const POLL_1: &str = "R-POLL-1";
+/// Scrutineers, callers and counters: who cannot serve.
+pub const POLL_2: &str = "R-POLL-2";
+/// The results and the written report to the township.
+pub const CERT_1: &str = "R-CERT-1";
+/// Certificates (当选证书).
+pub const CERT_2: &str = "R-CERT-2";
