@@ -564,6 +564,53 @@ mod tests {
         assert_eq!(zj.representatives_min_total, None);
     }
 
+    /// R-BODY-1/2/5, R-NOM-1/2/4/5/6, R-POLL-1/2, R-CERT-1/2: the
+    /// nomination section of each built-in profile.
+    #[test]
+    fn builtin_nomination_values_follow_the_rules() {
+        for id in BUILTIN_PROFILE_IDS {
+            let n = Profile::by_id(id).unwrap().nomination;
+            assert_eq!(n.validate(), Ok(()), "{id}");
+            assert_eq!(n.kinds.len(), 7, "{id}: R-NOM-1");
+            assert_eq!(
+                (
+                    n.joint_voters_min,
+                    n.joint_household_representatives_min,
+                    n.joint_group_representatives_min
+                ),
+                (10, 5, 3),
+                "{id}: R-NOM-1"
+            );
+            assert_eq!(n.withdrawal_days_before, 3, "{id}: R-NOM-6");
+            assert_eq!(n.scrutineers_min, 3, "{id}: R-POLL-1");
+            assert_eq!(n.results_report_within_days, 3, "{id}: R-CERT-1");
+            assert_eq!(n.certificates_within_days, 15, "{id}: R-CERT-2");
+            assert_eq!((n.committee.deputies_min, n.committee.deputies_max), (1, 2));
+            assert!(n.margin.director.min >= 1, "{id}: R-NOM-4: no 等额");
+            assert_eq!((n.margin.member.min, n.margin.member.max), (1, 3));
+        }
+        let county = Profile::by_id("county-2006").unwrap().nomination;
+        assert_eq!(county.formal_list_published_days_before, 3);
+        assert_eq!(
+            (county.committee.members_min, county.committee.members_max),
+            (3, 9)
+        );
+        assert!(!county.same_person_two_positions_voids);
+        assert!(!county.committee.women_member_line);
+        assert!(!county.counting_staff_relatives_barred);
+        let e = county.election_committee;
+        assert_eq!((e.members_min, e.members_max, e.odd), (5, 9, false));
+        let city = Profile::by_id("city-2009").unwrap().nomination;
+        assert_eq!(city.formal_list_published_days_before, 5);
+        let e = city.election_committee;
+        assert_eq!((e.members_min, e.members_max, e.odd), (5, 7, true));
+        let zj = Profile::by_id("zhejiang-2020").unwrap().nomination;
+        assert!(zj.same_person_two_positions_voids);
+        assert!(zj.committee.women_member_line);
+        assert!(zj.counting_staff_relatives_barred);
+        assert_eq!((zj.committee.members_min, zj.committee.members_max), (3, 7));
+    }
+
     #[test]
     fn unknown_keys_are_errors() {
         let text = include_str!("../profiles/county-2006.toml").replace(
@@ -577,6 +624,20 @@ mod tests {
         );
         let text =
             include_str!("../profiles/county-2006.toml").replace("win = \">1/2\"", "win = \"0.5\"");
+        assert!(Profile::from_toml(&text).is_err());
+        let text = include_str!("../profiles/county-2006.toml").replace(
+            "scrutineers_min = 3",
+            "scrutineers_min = 3\nscrutiners_min = 3",
+        );
+        let err = Profile::from_toml(&text).unwrap_err();
+        assert!(
+            matches!(&err, ProfileError::Invalid(m) if m.contains("scrutiners_min")),
+            "{err}"
+        );
+        let text = include_str!("../profiles/county-2006.toml").replace(
+            "director = { min = 1, max = 1 }",
+            "director = { min = 1, max = 1, mx = 2 }",
+        );
         assert!(Profile::from_toml(&text).is_err());
     }
 
