@@ -152,6 +152,37 @@ objection_answered_days_before = 3
 voluntary_registration_min_share = ">=3/10"
 proxy_max_per_proxy = 3
 proxy_lodged_days_before = 0
+[nomination]
+kinds = ["joint_voters", "self_nomination"]
+joint_voters_min = 10
+joint_household_representatives_min = 5
+joint_group_representatives_min = 3
+same_person_two_positions_voids = false
+formal_list_published_days_before = 5
+withdrawal_days_before = 3
+late_notice_allowed = false
+scrutineers_min = 3
+counting_staff_relatives_barred = false
+results_report_within_days = 3
+certificates_within_days = 15
+[nomination.committee]
+members_min = 5
+members_max = 9
+deputies_min = 1
+deputies_max = 2
+women_member_line = false
+size = [{ above = 0, base = 5 }]
+[nomination.margin]
+director = { min = 1, max = 1 }
+deputy = { min = 1, max = 1 }
+member = { min = 1, max = 2 }
+women_member = { min = 1, max = 1 }
+[nomination.election_committee]
+members_min = 5
+members_max = 9
+odd = false
+vice_chairs_min = 1
+vice_chairs_max = 2
 "#;
     std::fs::write(&good, text).unwrap();
     let out = huanjie()
