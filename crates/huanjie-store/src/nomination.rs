@@ -14,6 +14,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+pub use huanjie_core::nomination::committee::CommitteeRole;
+pub use huanjie_core::nomination::staff::StaffRole;
+pub use huanjie_core::nomination::NominationKind;
+
 use crate::PositionSeats;
 
 /// R-BODY-1/2: how the committee fixed the number of seats.
@@ -31,37 +35,6 @@ pub struct SeatPlan {
     /// Set by the store.
     #[serde(default)]
     pub decided_at: Option<DateTime<Utc>>,
-}
-
-/// R-BODY-5: an election committee member's role.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CommitteeRole {
-    /// 主任
-    Chair,
-    /// 副主任
-    ViceChair,
-    /// 委员
-    Member,
-}
-
-impl CommitteeRole {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CommitteeRole::Chair => "chair",
-            CommitteeRole::ViceChair => "vice_chair",
-            CommitteeRole::Member => "member",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "chair" => CommitteeRole::Chair,
-            "vice_chair" => CommitteeRole::ViceChair,
-            "member" => CommitteeRole::Member,
-            _ => return None,
-        })
-    }
 }
 
 /// A member as the committee records them.
@@ -89,54 +62,6 @@ pub struct CommitteeMember {
     pub left_at: Option<DateTime<Utc>>,
     /// `formal_candidate` (R-BODY-5) or the committee's own words.
     pub left_reason: Option<String>,
-}
-
-/// R-NOM-1: the ways to nominate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NominationKind {
-    /// ≥10 voters jointly (profile).
-    JointVoters,
-    /// ≥5 household representatives jointly (profile).
-    JointHouseholdRepresentatives,
-    /// ≥3 residents' group representatives jointly (profile).
-    JointGroupRepresentatives,
-    /// The community party organisation.
-    PartyOrganisation,
-    /// A residents' group.
-    ResidentsGroup,
-    /// The nominee nominates themself.
-    SelfNomination,
-    /// The township recommends after open selection.
-    TownshipRecommendation,
-}
-
-impl NominationKind {
-    pub const ALL: [NominationKind; 7] = [
-        NominationKind::JointVoters,
-        NominationKind::JointHouseholdRepresentatives,
-        NominationKind::JointGroupRepresentatives,
-        NominationKind::PartyOrganisation,
-        NominationKind::ResidentsGroup,
-        NominationKind::SelfNomination,
-        NominationKind::TownshipRecommendation,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            NominationKind::JointVoters => "joint_voters",
-            NominationKind::JointHouseholdRepresentatives => "joint_household_representatives",
-            NominationKind::JointGroupRepresentatives => "joint_group_representatives",
-            NominationKind::PartyOrganisation => "party_organisation",
-            NominationKind::ResidentsGroup => "residents_group",
-            NominationKind::SelfNomination => "self_nomination",
-            NominationKind::TownshipRecommendation => "township_recommendation",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
 }
 
 /// One person named on a nomination paper, for one position.
@@ -282,37 +207,6 @@ pub struct Withdrawal {
     /// The next nominee by preliminary votes (decided by the caller).
     pub replacement: Option<Uuid>,
     pub by: String,
-}
-
-/// R-POLL-2: the counting staff's roles.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StaffRole {
-    /// 监票人
-    Scrutineer,
-    /// 唱票人
-    Caller,
-    /// 计票人
-    Counter,
-}
-
-impl StaffRole {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StaffRole::Scrutineer => "scrutineer",
-            StaffRole::Caller => "caller",
-            StaffRole::Counter => "counter",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "scrutineer" => StaffRole::Scrutineer,
-            "caller" => StaffRole::Caller,
-            "counter" => StaffRole::Counter,
-            _ => return None,
-        })
-    }
 }
 
 /// A member of the counting staff as appointed.

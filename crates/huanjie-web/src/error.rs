@@ -13,7 +13,7 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use huanjie_store::{StateError, StoreError};
+use huanjie_store::{NominationStateError, StateError, StoreError};
 use serde::Serialize;
 
 use crate::i18n::{fill, Lang, Texts, EN, ZH};
@@ -124,6 +124,10 @@ pub enum HttpError {
     /// by its id; nothing was written.
     #[error("{}: {}", .0.rule, .0.en)]
     Rule(Box<RuleRefusal>),
+    /// 503: the server lacks something it needs for this request (e.g. the
+    /// CJK fonts for a PDF); the message says what the administrator does.
+    #[error("unavailable: {}", .0.en)]
+    Unavailable(Message),
     /// 500: logged in full, answered with a generic message.
     #[error("internal error: {0:#}")]
     Internal(#[from] anyhow::Error),
@@ -195,9 +199,79 @@ impl From<StoreError> for HttpError {
                 HttpError::Conflict(Message::from_table("conflict", |t| t.err_conflict, &[]))
             }
             StoreError::State(state) => state_refusal(&state),
+            StoreError::Nomination(state) => nomination_refusal(&state),
             other => HttpError::Internal(anyhow::Error::new(other).context("storage")),
         }
     }
+}
+
+/// Where the election's nomination stands does not allow the step.
+fn nomination_refusal(state: &NominationStateError) -> HttpError {
+    use huanjie_core::rule;
+    let (code, rule, zh, en, conflict): (_, _, String, String, _) = match state {
+        NominationStateError::FormalListPublished => (
+            "formal_list_published",
+            rule::NOM_5,
+            "正式候选人名单已公布：席位、提名和预选结果不能再更改".into(),
+            "the formal candidate list is published: seats, nominations and preliminary votes can no longer change".into(),
+            true,
+        ),
+        NominationStateError::FormalListNotPublished => (
+            "formal_list_not_published",
+            rule::NOM_5,
+            "正式候选人名单尚未公布".into(),
+            "the formal candidate list is not published yet".into(),
+            true,
+        ),
+        NominationStateError::AlreadyNominated { number, .. } => (
+            "already_nominated",
+            rule::NOM_2,
+            format!("每名选民只能提名一次：其中有选民已在第 {number} 号提名中签名"),
+            format!("a voter nominates once: a nominator already signed nomination {number}"),
+            true,
+        ),
+        NominationStateError::UnknownPosition(position) => (
+            "unknown_position",
+            rule::BODY_1,
+            format!("本次选举没有“{position}”这一职位"),
+            format!("this election has no position {position:?}"),
+            false,
+        ),
+        NominationStateError::NotOnRoll(_) => (
+            "not_on_roll",
+            rule::NOM_1,
+            "所填的人不在本次选举的名册上".into(),
+            "the person given is not on this election's roll".into(),
+            false,
+        ),
+        NominationStateError::NotACandidate(position) => (
+            "not_a_candidate",
+            rule::NOM_6,
+            format!("此人不是“{position}”职位的在列正式候选人"),
+            format!("not a standing formal candidate for {position:?}"),
+            false,
+        ),
+        NominationStateError::CandidateAsStaff => (
+            "candidate_as_staff",
+            rule::POLL_2,
+            "正式候选人不能担任监票人、唱票人或计票人".into(),
+            "a formal candidate cannot serve as scrutineer, caller or counter".into(),
+            false,
+        ),
+        NominationStateError::Duplicate(what) => {
+            return HttpError::Conflict(Message {
+                code: "duplicate",
+                zh: format!("已经登记过了（{what}）"),
+                en: format!("already recorded: {what}"),
+            })
+        }
+    };
+    let refusal = RuleRefusal::new(code, rule, zh, en);
+    HttpError::from(if conflict {
+        refusal.conflict()
+    } else {
+        refusal
+    })
 }
 
 /// Where the election's registration stands does not allow the step.
@@ -214,8 +288,8 @@ fn state_refusal(state: &StateError) -> HttpError {
         StateError::NotPublished => (
             "list_not_published",
             rule::REG_5,
-            "选民名单尚未公布：异议和委托投票在名单公布后办理".into(),
-            "the voter list is not published yet: objections and proxies come after publication".into(),
+            "选民名单尚未公布：异议、委托投票、提名和计票工作人员在名单公布后办理".into(),
+            "the voter list is not published yet: objections, proxies, nominations and counting staff come after publication".into(),
             true,
         ),
         StateError::NoRoll => (
@@ -269,6 +343,7 @@ impl HttpError {
             HttpError::Conflict(_) => StatusCode::CONFLICT,
             HttpError::Rule(r) if r.conflict => StatusCode::CONFLICT,
             HttpError::Rule(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            HttpError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             HttpError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -278,7 +353,9 @@ impl HttpError {
         let table = |code, pick: fn(&Texts) -> &'static str| Message::from_table(code, pick, &[]);
         match self {
             HttpError::Invalid(_) => table("invalid_input", |t| t.err_invalid_input),
-            HttpError::BadRequest(m) | HttpError::Conflict(m) => m.clone(),
+            HttpError::BadRequest(m) | HttpError::Conflict(m) | HttpError::Unavailable(m) => {
+                m.clone()
+            }
             HttpError::Rule(r) => Message {
                 code: r.code,
                 zh: r.zh.clone(),
@@ -309,6 +386,7 @@ impl HttpError {
             HttpError::Internal(err) => {
                 tracing::error!(error = format!("{err:#}"), "internal error")
             }
+            HttpError::Unavailable(m) => tracing::warn!(error = %m.en, "unavailable"),
             other => {
                 tracing::debug!(status = other.status().as_u16(), error = %other, "request refused")
             }

@@ -29,6 +29,7 @@ pub mod elections;
 pub mod error;
 pub mod i18n;
 pub mod launch;
+pub mod nomination;
 pub mod pages;
 pub mod password;
 pub mod profiles;

@@ -84,26 +84,9 @@ pub(crate) fn seats_text(seats: &[PositionSeats]) -> String {
     format!("共{total}名，其中{}", each.join("、"))
 }
 
-/// A role on the election committee (R-BODY-5).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum CommitteeRole {
-    /// 主任
-    Chair,
-    /// 副主任
-    ViceChair,
-    /// 委员
-    Member,
-}
-
-impl CommitteeRole {
-    pub fn zh(self) -> &'static str {
-        match self {
-            CommitteeRole::Chair => "主任",
-            CommitteeRole::ViceChair => "副主任",
-            CommitteeRole::Member => "委员",
-        }
-    }
-}
+/// A role on the election committee (R-BODY-5): the core's, printed by
+/// its `zh()` and ordered 主任, 副主任, 委员.
+pub use huanjie_core::nomination::committee::CommitteeRole;
 
 /// A member of the election committee.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -114,26 +114,9 @@ impl PollingNotice {
     }
 }
 
-/// A role in the count (R-POLL-2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum CountingRole {
-    /// 监票人
-    Scrutineer,
-    /// 唱票人
-    Caller,
-    /// 计票人
-    Counter,
-}
-
-impl CountingRole {
-    pub fn zh(self) -> &'static str {
-        match self {
-            CountingRole::Scrutineer => "监票人",
-            CountingRole::Caller => "唱票人",
-            CountingRole::Counter => "计票人",
-        }
-    }
-}
+/// A role in the count (R-POLL-2): the core's staff role, printed by its
+/// `zh()` and ordered 监票人, 唱票人, 计票人.
+pub use huanjie_core::nomination::staff::StaffRole as CountingRole;
 
 /// One person of the counting staff.
 #[derive(Debug, Clone, PartialEq, Eq)]

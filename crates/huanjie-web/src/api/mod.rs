@@ -6,6 +6,9 @@
 //! `{"error":{"code","message","message_en","fields"?}}`.
 
 mod elections;
+pub mod nomination;
+mod notices;
+mod pdf;
 pub mod registration;
 pub mod roll;
 mod sessions;
@@ -67,6 +70,39 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/elections/{election_id}/registration",
             get(registration::status),
+        )
+        .route(
+            "/elections/{election_id}/nomination",
+            get(nomination::status),
+        )
+        .route("/elections/{election_id}/seats", put(nomination::set_seats))
+        .route(
+            "/elections/{election_id}/committee-members",
+            post(nomination::add_member),
+        )
+        .route(
+            "/elections/{election_id}/nominations",
+            post(nomination::nominate),
+        )
+        .route(
+            "/elections/{election_id}/preliminary-votes",
+            put(nomination::record_votes),
+        )
+        .route(
+            "/elections/{election_id}/formal-list",
+            post(nomination::fix_formal_list),
+        )
+        .route(
+            "/elections/{election_id}/formal-list/withdrawals",
+            post(nomination::withdraw),
+        )
+        .route(
+            "/elections/{election_id}/counting-staff",
+            post(nomination::appoint_staff),
+        )
+        .route(
+            "/elections/{election_id}/notices/{kind}",
+            get(notices::notice),
         )
         .route(
             "/elections/{election_id}/registration/setup",

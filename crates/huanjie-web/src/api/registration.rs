@@ -467,8 +467,8 @@ pub async fn record_assistant(
 
 // --- posted notices and the export ------------------------------------------------
 
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use super::pdf::{committee_name, download, fonts, print_error};
+use axum::response::Response;
 use huanjie_core::registration::fingerprint::Fingerprint;
 
 fn fingerprint_of(hex_text: &str) -> Result<Fingerprint, HttpError> {
@@ -477,45 +477,6 @@ fn fingerprint_of(hex_text: &str) -> Result<Fingerprint, HttpError> {
         .try_into()
         .map_err(|_| HttpError::Internal(anyhow::anyhow!("stored fingerprint is not 32 bytes")))?;
     Ok(Fingerprint(arr))
-}
-
-fn download(bytes: Vec<u8>, content_type: &'static str, filename: &str) -> Response {
-    let disposition = format!("attachment; filename=\"{filename}\"");
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
-/// The font chain, loaded once (reading the CJK fonts takes a few hundred
-/// megabytes and a third of a second) and shared by every notice.
-fn fonts() -> Result<&'static huanjie_print::FontSet, HttpError> {
-    static FONTS: std::sync::OnceLock<Result<huanjie_print::FontSet, String>> =
-        std::sync::OnceLock::new();
-    FONTS
-        .get_or_init(|| huanjie_print::FontSet::locate().map_err(|e| format!("{e:#}")))
-        .as_ref()
-        .map_err(|e| HttpError::Internal(anyhow::anyhow!("fonts: {e}")))
-}
-
-fn print_error(e: huanjie_print::PrintError) -> HttpError {
-    // A missing glyph names the person and the character: the committee can act on it.
-    RuleRefusal::new(
-        "cannot_print",
-        rule::REG_5,
-        format!("无法生成公告：{e}"),
-        format!("the notice cannot be printed: {e}"),
-    )
-    .into()
-}
-
-/// The committee that signs the notices.
-fn committee_name(election: &Election) -> String {
-    format!("{}选举委员会", election.title)
 }
 
 /// The published list, or 409 (R-REG-5) before publication.
@@ -597,7 +558,7 @@ pub async fn voter_list_pdf(
         voters: listed,
     };
     let pdf = tokio::task::spawn_blocking(move || {
-        huanjie_print::voter_list_notice(fonts()?, &notice).map_err(print_error)
+        huanjie_print::voter_list_notice(fonts()?, &notice).map_err(|e| print_error(e, rule::REG_5))
     })
     .await
     .map_err(|e| HttpError::Internal(e.into()))??;
@@ -645,7 +606,7 @@ pub async fn voter_list_xlsx(
     let xlsx = tokio::task::spawn_blocking(move || huanjie_print::voter_list_xlsx(&export))
         .await
         .map_err(|e| HttpError::Internal(e.into()))?
-        .map_err(print_error)?;
+        .map_err(|e| print_error(e, rule::REG_5))?;
     Ok(download(
         xlsx,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -682,7 +643,7 @@ pub async fn proxies_pdf(
             .collect(),
     };
     let pdf = tokio::task::spawn_blocking(move || {
-        huanjie_print::proxy_notice(fonts()?, &notice).map_err(print_error)
+        huanjie_print::proxy_notice(fonts()?, &notice).map_err(|e| print_error(e, rule::POLL_4))
     })
     .await
     .map_err(|e| HttpError::Internal(e.into()))??;

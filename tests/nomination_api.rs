@@ -1,0 +1,575 @@
+//! End-to-end: nomination over HTTP, on a fresh SQLite file and on a fresh
+//! PostgreSQL database (issue 4): seats from households (R-BODY-1/2), the
+//! election committee (R-BODY-5), nomination papers (R-NOM-1/2), the
+//! preliminary vote and its tie (R-NOM-3), the formal list (R-NOM-4/5)
+//! taking its candidates off the election committee, a withdrawal and its
+//! replacement (R-NOM-6), counting staff (R-POLL-2) and proxies
+//! (R-POLL-4) refusing candidates. Every refusal is checked for its rule id.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use chrono::{Duration, NaiveDate, Utc};
+use huanjie_registration::{generate_roll_csv, Encoding};
+use huanjie_testkit::app::{spawn_postgres_app, spawn_sqlite_app, TestApp, TEST_PASSWORD};
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+fn today() -> NaiveDate {
+    (Utc::now() + Duration::hours(8)).date_naive()
+}
+
+async fn call(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    token: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let mut req = app
+        .client()
+        .request(method, app.url(&format!("/api/v1{path}")))
+        .bearer_auth(token);
+    if let Some(body) = body {
+        req = req.json(&body);
+    }
+    let reply = req.send().await.unwrap();
+    let status = reply.status();
+    (status, reply.json().await.unwrap_or(Value::Null))
+}
+
+#[track_caller]
+fn refused(reply: &(StatusCode, Value), status: StatusCode, rule: &str, code: &str) {
+    let (got, body) = reply;
+    assert_eq!(*got, status, "{body}");
+    assert_eq!(body["error"]["rule"], rule, "{body}");
+    assert_eq!(body["error"]["code"], code, "{body}");
+    assert!(!body["error"]["message"].as_str().unwrap().is_empty());
+    assert!(body["error"]["message_en"].is_string());
+}
+
+#[track_caller]
+fn ok(reply: &(StatusCode, Value), status: StatusCode) -> Value {
+    assert_eq!(reply.0, status, "{}", reply.1);
+    reply.1.clone()
+}
+
+/// An election on `day` with a generated roll of `residents`, its voter
+/// list published; returns its path and the voters' record ids.
+async fn published_election(
+    app: &TestApp,
+    token: &str,
+    profile: &str,
+    day: NaiveDate,
+    seed: u64,
+) -> (String, Vec<String>) {
+    let body = ok(
+        &call(
+            app,
+            Method::POST,
+            "/elections",
+            token,
+            Some(json!({
+                "body_kind": "residents_committee", "title": format!("和平社区{day}"),
+                "profile": profile, "election_day": day.to_string(),
+                "seats": [{"position": "director", "seats": 1}, {"position": "member", "seats": 4}]
+            })),
+        )
+        .await,
+        StatusCode::CREATED,
+    );
+    let e = format!("/elections/{}", body["id"].as_str().unwrap());
+    let csv = generate_roll_csv(seed, 400, day, Encoding::Utf8);
+    let reply = app
+        .client()
+        .post(app.url(&format!("/api/v1{e}/roll")))
+        .bearer_auth(token)
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), StatusCode::OK);
+    ok(
+        &call(app, Method::POST, &format!("{e}/publication"), token, None).await,
+        StatusCode::CREATED,
+    );
+    let page = ok(
+        &call(
+            app,
+            Method::GET,
+            &format!("{e}/residents?limit=500&voters_only=true"),
+            token,
+            None,
+        )
+        .await,
+        StatusCode::OK,
+    );
+    let voters = page["residents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["waived"] != true)
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .collect();
+    (e, voters)
+}
+
+fn paper(kind: &str, nominators: &[String], nominees: &[(&String, &str)]) -> Value {
+    json!({
+        "kind": kind,
+        "nominators": nominators,
+        "nominees": nominees.iter().map(|(r, p)| json!({"resident": r, "position": p})).collect::<Vec<_>>(),
+    })
+}
+
+fn self_paper(who: &String, position: &str) -> Value {
+    paper("self_nomination", std::slice::from_ref(who), &[(who, position)])
+}
+
+/// Downloads a notice, renders its pages to PNG with pdftoppm (every page
+/// must come out a non-empty image) and returns its text from pdftotext,
+/// white space removed (pdftotext spaces CJK text unpredictably).
+async fn notice_text(app: &TestApp, token: &str, e: &str, kind: &str) -> String {
+    let reply = app
+        .client()
+        .get(app.url(&format!("/api/v1{e}/notices/{kind}")))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), StatusCode::OK, "{kind}");
+    let pdf = reply.bytes().await.unwrap();
+    assert!(pdf.starts_with(b"%PDF"), "{kind}");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join(format!("{kind}.pdf"));
+    std::fs::write(&file, &pdf).unwrap();
+    let out = std::process::Command::new("pdftoppm")
+        .args(["-r", "40", "-png"])
+        .arg(&file)
+        .arg(dir.path().join("page"))
+        .output()
+        .expect("pdftoppm (poppler-utils, installed by scripts/ensure-fonts.sh)");
+    assert!(out.status.success(), "pdftoppm {kind}");
+    let pngs: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|f| f.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "png"))
+        .collect();
+    assert!(!pngs.is_empty(), "{kind}: no page rendered");
+    for png in &pngs {
+        let bytes = std::fs::read(png).unwrap();
+        assert!(bytes.starts_with(b"\x89PNG") && bytes.len() > 1000, "{kind}");
+    }
+    let out = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&file)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    assert!(out.status.success(), "pdftotext {kind}");
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+fn zh_date(d: NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
+/// The standing formal candidates of a position, by record id.
+fn standing(list: &Value, position: &str) -> Vec<String> {
+    list["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["position"] == position && c["status"] == "formal")
+        .map(|c| c["resident"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn roll_to_formal_list(app: TestApp) {
+    let token = app.set_up_committee("chair").await.unwrap();
+    let day = today() + Duration::days(30);
+    let (e, v) = published_election(&app, &token, "county-2006", day, 41).await;
+
+    // R-BODY-2: 400 residents make well under 1,500 households: the
+    // County-2006 formula gives its floor, 3.
+    let status = ok(
+        &call(&app, Method::GET, &format!("{e}/nomination"), &token, None).await,
+        StatusCode::OK,
+    );
+    let households = status["households"].as_u64().unwrap();
+    assert!(households > 50 && households < 300, "{households}");
+    assert_eq!(status["formula_members"], 3);
+    // The seats the election was created with have no deputy (R-BODY-1).
+    assert_eq!(status["seat_problems"][0]["rule"], "R-BODY-1", "{status}");
+
+    // Seats: five without a reason departs from the formula (R-BODY-2);
+    // three deputies are too many (R-BODY-1); the formula's three are fine.
+    let seats5 = json!({"seats": [
+        {"position": "director", "seats": 1}, {"position": "deputy", "seats": 1},
+        {"position": "member", "seats": 3}]});
+    let reply = call(&app, Method::PUT, &format!("{e}/seats"), &token, Some(seats5.clone())).await;
+    refused(&reply, StatusCode::UNPROCESSABLE_ENTITY, "R-BODY-2", "reason_required");
+    let reply = call(
+        &app,
+        Method::PUT,
+        &format!("{e}/seats"),
+        &token,
+        Some(json!({"seats": [
+            {"position": "director", "seats": 1}, {"position": "deputy", "seats": 3},
+            {"position": "member", "seats": 1}], "reason": "试一试"})),
+    )
+    .await;
+    refused(&reply, StatusCode::UNPROCESSABLE_ENTITY, "R-BODY-1", "deputies");
+    let mut with_reason = seats5.clone();
+    with_reason["reason"] = json!("社区面积大、居民分散，经居民代表会议讨论定为5名");
+    let plan = ok(
+        &call(&app, Method::PUT, &format!("{e}/seats"), &token, Some(with_reason)).await,
+        StatusCode::OK,
+    );
+    assert_eq!(plan["formula_members"], 3);
+    assert_eq!(plan["households"], households);
+
+    // R-BODY-5: the election committee; a second chair is refused.
+    let chair_resident = &v[0];
+    ok(
+        &call(
+            &app,
+            Method::POST,
+            &format!("{e}/committee-members"),
+            &token,
+            Some(json!({"name": "主任甲", "gender": "F", "role": "chair", "resident": chair_resident})),
+        )
+        .await,
+        StatusCode::CREATED,
+    );
+    let reply = call(
+        &app,
+        Method::POST,
+        &format!("{e}/committee-members"),
+        &token,
+        Some(json!({"name": "主任乙", "gender": "M", "role": "chair"})),
+    )
+    .await;
+    refused(&reply, StatusCode::UNPROCESSABLE_ENTITY, "R-BODY-5", "chair");
+
+    // R-NOM-1: ten voters jointly; nine are too few.
+    let signers: Vec<String> = v[100..110].to_vec();
+    let (director_a, deputy_a, member_a) = (chair_resident, &v[1], &v[2]);
+    let reply = call(
+        &app,
+        Method::POST,
+        &format!("{e}/nominations"),
+        &token,
+        Some(paper("joint_voters", &signers[..9], &[(director_a, "director")])),
+    )
+    .await;
+    refused(&reply, StatusCode::UNPROCESSABLE_ENTITY, "R-NOM-1", "too_few_nominators");
+    let first = ok(
+        &call(
+            &app,
+            Method::POST,
+            &format!("{e}/nominations"),
+            &token,
+            Some(paper(
+                "joint_voters",
+                &signers,
+                &[(director_a, "director"), (deputy_a, "deputy"), (member_a, "member")],
+            )),
+        )
+        .await,
+        StatusCode::CREATED,
+    );
+    assert_eq!(first["nomination"]["number"], 1);
+    assert_eq!(first["void_because"], json!([]));
+
+    // R-NOM-2: a voter nominates once; a paper naming more people than a
+    // position has seats is refused; nothing is written either time.
+    let mut again: Vec<String> = v[110..119].to_vec();
+    again.push(signers[3].clone());
+    let reply = call(
+        &app,
+        Method::POST,
+        &format!("{e}/nominations"),
+        &token,
+        Some(paper("joint_voters", &again, &[(&v[3], "member")])),
+    )
+    .await;
+    refused(&reply, StatusCode::UNPROCESSABLE_ENTITY, "R-NOM-2", "nominator_already_nominated");
+    assert_eq!(reply.1["error"]["details"]["problems"][0]["person"], signers[3].as_str());
+    let reply = call(
+        &app,
+        Method::POST,
+        &format!("{e}/nominations"),
+        &token,
+        Some(paper(
+            "joint_voters",
+            &v[110..120],
+            &[(&v[3], "director"), (&v[4], "director")],
+        )),
+    )
+    .await;
+    refused(&reply, StatusCode::UNPROCESSABLE_ENTITY, "R-NOM-2", "too_many_nominees");
+
+    // Self-nominations: two more for director (three for 1 seat + 1).
+    let (director_b, director_c) = (&v[5], &v[6]);
+    for (who, position) in [
+        (director_b, "director"),
+        (director_c, "director"),
+        (&v[7], "deputy"),
+        (&v[8], "member"),
+        (&v[9], "member"),
+        (&v[10], "member"),
+    ] {
+        ok(
+            &call(&app, Method::POST, &format!("{e}/nominations"), &token, Some(self_paper(who, position))).await,
+            StatusCode::CREATED,
+        );
+    }
+
+    // R-NOM-3: three director nominees for two places need a preliminary
+    // vote; a tie at the cut is reported, not broken.
+    let reply = call(&app, Method::POST, &format!("{e}/formal-list"), &token, None).await;
+    refused(&reply, StatusCode::UNPROCESSABLE_ENTITY, "R-NOM-3", "preliminary_needed");
+    let votes = |b: u64, c: u64| {
+        json!({"votes": [
+            {"resident": director_a, "position": "director", "votes": 50},
+            {"resident": director_b, "position": "director", "votes": b},
+            {"resident": director_c, "position": "director", "votes": c},
+        ]})
+    };
+    ok(
+        &call(&app, Method::PUT, &format!("{e}/preliminary-votes"), &token, Some(votes(40, 40))).await,
+        StatusCode::OK,
+    );
+    let reply = call(&app, Method::POST, &format!("{e}/formal-list"), &token, None).await;
+    refused(&reply, StatusCode::UNPROCESSABLE_ENTITY, "R-NOM-3", "tie_at_cut");
+    // Votes only for nominees, for the position they were named for.
+    let reply = call(
+        &app,
+        Method::PUT,
+        &format!("{e}/preliminary-votes"),
+        &token,
+        Some(json!({"votes": [{"resident": &v[50], "position": "director", "votes": 3}]})),
+    )
+    .await;
+    refused(&reply, StatusCode::UNPROCESSABLE_ENTITY, "R-NOM-3", "not_a_nominee");
+    ok(
+        &call(&app, Method::PUT, &format!("{e}/preliminary-votes"), &token, Some(votes(40, 30))).await,
+        StatusCode::OK,
+    );
+
+    // R-NOM-4/5: the formal list; the chair of the election committee is a
+    // candidate and leaves it (R-BODY-5).
+    let fixed = ok(
+        &call(&app, Method::POST, &format!("{e}/formal-list"), &token, None).await,
+        StatusCode::CREATED,
+    );
+    assert_eq!(fixed["timing"]["timing"], "in_time");
+    assert_eq!(standing(&fixed["list"], "director"), vec![director_a.clone(), director_b.clone()]);
+    assert_eq!(standing(&fixed["list"], "deputy").len(), 2);
+    assert_eq!(standing(&fixed["list"], "member").len(), 4);
+    assert_eq!(fixed["left_committee"][0]["name"], "主任甲");
+    assert!(fixed["women"]["rule"] == "R-BODY-3", "{}", fixed["women"]);
+
+    // The list is fixed: no more papers (R-NOM-5).
+    let reply = call(&app, Method::POST, &format!("{e}/nominations"), &token, Some(self_paper(&v[60], "member"))).await;
+    refused(&reply, StatusCode::CONFLICT, "R-NOM-5", "formal_list_published");
+
+    // R-POLL-4: a candidate cannot hold a proxy; R-POLL-2: nor count.
+    let reply = call(
+        &app,
+        Method::POST,
+        &format!("{e}/proxies"),
+        &token,
+        Some(json!({"grantor": &v[200], "proxy": director_a, "document": "WT-1"})),
+    )
+    .await;
+    refused(&reply, StatusCode::UNPROCESSABLE_ENTITY, "R-POLL-4", "proxy_is_candidate");
+    let reply = call(
+        &app,
+        Method::POST,
+        &format!("{e}/counting-staff"),
+        &token,
+        Some(json!({"resident": director_b, "role": "counter", "station": "中心投票站"})),
+    )
+    .await;
+    refused(&reply, StatusCode::UNPROCESSABLE_ENTITY, "R-POLL-2", "candidate");
+    let staff = ok(
+        &call(
+            &app,
+            Method::POST,
+            &format!("{e}/counting-staff"),
+            &token,
+            Some(json!({"resident": &v[201], "role": "scrutineer", "station": "中心投票站"})),
+        )
+        .await,
+        StatusCode::CREATED,
+    );
+    assert_eq!(staff["role"], "scrutineer");
+
+    // R-NOM-6: director B withdraws; C, next by preliminary votes, takes
+    // the place.
+    let out = ok(
+        &call(
+            &app,
+            Method::POST,
+            &format!("{e}/formal-list/withdrawals"),
+            &token,
+            Some(json!({"resident": director_b, "position": "director", "reason": "本人书面申请退出"})),
+        )
+        .await,
+        StatusCode::OK,
+    );
+    assert_eq!(out["replacement"]["outcome"], "next");
+    assert_eq!(out["replacement"]["person"], director_c.as_str());
+    assert_eq!(standing(&out["list"], "director"), vec![director_a.clone(), director_c.clone()]);
+
+    // Observers read, and write nothing.
+    ok(
+        &call(
+            &app,
+            Method::POST,
+            "/users",
+            &token,
+            Some(json!({"username": "watcher", "password": TEST_PASSWORD, "role": "observer"})),
+        )
+        .await,
+        StatusCode::CREATED,
+    );
+    let observer = app.sign_in("watcher", TEST_PASSWORD).await.unwrap();
+    let seen = ok(
+        &call(&app, Method::GET, &format!("{e}/nomination"), &observer, None).await,
+        StatusCode::OK,
+    );
+    assert_eq!(seen["nominations"].as_array().unwrap().len(), 7);
+    assert!(!seen.to_string().contains("resident_id"), "no resident IDs here");
+    let timeline = seen["timeline"].as_array().unwrap();
+    let formal_line = timeline
+        .iter()
+        .find(|i| i["code"] == "formal_candidates_published")
+        .unwrap();
+    assert_eq!(formal_line["status"]["status"], "met", "{formal_line}");
+    assert_eq!(formal_line["deadline"], (day - Duration::days(3)).to_string());
+    for (method, path) in [
+        (Method::PUT, format!("{e}/seats")),
+        (Method::POST, format!("{e}/committee-members")),
+        (Method::POST, format!("{e}/nominations")),
+        (Method::PUT, format!("{e}/preliminary-votes")),
+        (Method::POST, format!("{e}/formal-list")),
+        (Method::POST, format!("{e}/formal-list/withdrawals")),
+        (Method::POST, format!("{e}/counting-staff")),
+    ] {
+        let (status, _) = call(&app, method, &path, &observer, Some(json!({}))).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
+    }
+
+    // The notices, rendered and read back: names and dates.
+    let names: std::collections::HashMap<String, String> = seen["positions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| p["nominees"].as_array().unwrap().clone())
+        .map(|n| (n["resident"].as_str().unwrap().to_owned(), n["name"].as_str().unwrap().to_owned()))
+        .collect();
+    let name = |id: &String| names[id].clone();
+    let issued = zh_date(today());
+    let text = notice_text(&app, &observer, &e, "formal-candidates").await;
+    assert!(text.contains("正式候选人公告"), "{text}");
+    assert!(text.contains(&zh_date(day)), "election day on the formal list: {text}");
+    assert!(text.contains(&issued), "{text}");
+    for id in [director_a, director_c, deputy_a, member_a] {
+        assert!(text.contains(&name(id)), "{} missing: {text}", name(id));
+    }
+    assert!(!text.contains(&name(director_b)), "withdrawn: {text}");
+    let text = notice_text(&app, &token, &e, "nominations").await;
+    assert!(text.contains("提名公告") && text.contains(&issued), "{text}");
+    for id in [director_a, director_b, director_c, &v[7], &v[10]] {
+        assert!(text.contains(&name(id)), "{} missing: {text}", name(id));
+    }
+    assert!(text.contains("选民联名提名") && text.contains("本人自荐"), "{text}");
+    let text = notice_text(&app, &token, &e, "initial-candidates").await;
+    assert!(text.contains("初步候选人公告") && text.contains(&name(director_c)), "{text}");
+    let text = notice_text(&app, &token, &e, "election-committee").await;
+    assert!(!text.contains("主任甲"), "left the committee: {text}");
+    let text = notice_text(&app, &token, &e, "counting-staff").await;
+    assert!(text.contains("监票人") && text.contains(staff["name"].as_str().unwrap()), "{text}");
+    let text = notice_text(&app, &token, &e, "invalid-ballot-rules").await;
+    assert!(text.contains("无效票认定规则公告") && text.contains(&issued), "{text}");
+    let reply = app
+        .client()
+        .get(app.url(&format!("/api/v1{e}/notices/no-such-notice")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), StatusCode::NOT_FOUND);
+
+    // R-NOM-6: two days before election day a withdrawal is late.
+    app.clock
+        .advance(Duration::days((day - Duration::days(2) - today()).num_days()));
+    let token = app.sign_in("chair", TEST_PASSWORD).await.unwrap();
+    let reply = call(
+        &app,
+        Method::POST,
+        &format!("{e}/formal-list/withdrawals"),
+        &token,
+        Some(json!({"resident": director_c, "position": "director", "reason": "迟到的退出"})),
+    )
+    .await;
+    refused(&reply, StatusCode::UNPROCESSABLE_ENTITY, "R-NOM-6", "late");
+    app.stop().await.unwrap();
+}
+
+/// ZJ-2020 (R-NOM-2): a paper naming one person for two positions is kept,
+/// void, and spends nobody's nomination.
+async fn one_person_for_two_positions_voids_the_paper(app: TestApp) {
+    let token = app.set_up_committee("chair").await.unwrap();
+    let day = today() + Duration::days(31);
+    let (e, v) = published_election(&app, &token, "zhejiang-2020", day, 42).await;
+    let signers: Vec<String> = v[10..20].to_vec();
+    let void = ok(
+        &call(
+            &app,
+            Method::POST,
+            &format!("{e}/nominations"),
+            &token,
+            Some(paper("joint_voters", &signers, &[(&v[1], "director"), (&v[1], "member")])),
+        )
+        .await,
+        StatusCode::CREATED,
+    );
+    assert_eq!(void["nomination"]["void"]["rule"], "R-NOM-2", "{void}");
+    assert_eq!(void["void_because"][0]["code"], "same_person_two_positions");
+    assert_eq!(void["nomination"]["nominees"], json!([]));
+    // The same signers may still nominate, validly.
+    let valid = ok(
+        &call(
+            &app,
+            Method::POST,
+            &format!("{e}/nominations"),
+            &token,
+            Some(paper("joint_voters", &signers, &[(&v[1], "director")])),
+        )
+        .await,
+        StatusCode::CREATED,
+    );
+    assert_eq!(valid["nomination"]["number"], 2);
+    assert!(valid["nomination"]["void"].is_null());
+    app.stop().await.unwrap();
+}
+
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test] async fn $name() { super::$name(super::spawn_sqlite_app().await).await })*
+        }
+        mod postgres {
+            $(#[tokio::test] async fn $name() { super::$name(super::spawn_postgres_app().await).await })*
+        }
+    };
+}
+
+on_both_backends!(roll_to_formal_list, one_person_for_two_positions_voids_the_paper);
