@@ -27,6 +27,8 @@ enum Command {
     Profile(cmd::profile::Args),
     /// The resident roll: template, generate, check, import.
     Roll(cmd::roll::Args),
+    /// Print a statutory notice of nomination (formal candidates, …) as a PDF.
+    Notice(cmd::notice::Args),
     /// Run the web app and JSON API (flags, HUANJIE_* environment, or --config FILE).
     Serve(cmd::serve::Args),
     /// Serve a seeded demo database (.huanjie/demo.db) on 127.0.0.1:8080.
@@ -40,6 +42,7 @@ fn main() -> ExitCode {
         Command::Bench(args) => cmd::bench::run(args),
         Command::Profile(args) => cmd::profile::run(args),
         Command::Roll(args) => cmd::roll::run(args),
+        Command::Notice(args) => cmd::notice::run(args),
         Command::Serve(args) => cmd::serve::run(args),
         Command::Demo(args) => cmd::demo::run(args),
     }

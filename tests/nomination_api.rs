@@ -121,7 +121,11 @@ fn paper(kind: &str, nominators: &[String], nominees: &[(&String, &str)]) -> Val
 }
 
 fn self_paper(who: &String, position: &str) -> Value {
-    paper("self_nomination", std::slice::from_ref(who), &[(who, position)])
+    paper(
+        "self_nomination",
+        std::slice::from_ref(who),
+        &[(who, position)],
+    )
 }
 
 /// Downloads a notice, renders its pages to PNG with pdftoppm (every page
@@ -156,7 +160,10 @@ async fn notice_text(app: &TestApp, token: &str, e: &str, kind: &str) -> String 
     assert!(!pngs.is_empty(), "{kind}: no page rendered");
     for png in &pngs {
         let bytes = std::fs::read(png).unwrap();
-        assert!(bytes.starts_with(b"\x89PNG") && bytes.len() > 1000, "{kind}");
+        assert!(
+            bytes.starts_with(b"\x89PNG") && bytes.len() > 1000,
+            "{kind}"
+        );
     }
     let out = std::process::Command::new("pdftotext")
         .args(["-enc", "UTF-8"])
@@ -210,8 +217,20 @@ async fn roll_to_formal_list(app: TestApp) {
     let seats5 = json!({"seats": [
         {"position": "director", "seats": 1}, {"position": "deputy", "seats": 1},
         {"position": "member", "seats": 3}]});
-    let reply = call(&app, Method::PUT, &format!("{e}/seats"), &token, Some(seats5.clone())).await;
-    refused(&reply, StatusCode::UNPROCESSABLE_ENTITY, "R-BODY-2", "reason_required");
+    let reply = call(
+        &app,
+        Method::PUT,
+        &format!("{e}/seats"),
+        &token,
+        Some(seats5.clone()),
+    )
+    .await;
+    refused(
+        &reply,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "R-BODY-2",
+        "reason_required",
+    );
     let reply = call(
         &app,
         Method::PUT,
@@ -222,11 +241,23 @@ async fn roll_to_formal_list(app: TestApp) {
             {"position": "member", "seats": 1}], "reason": "试一试"})),
     )
     .await;
-    refused(&reply, StatusCode::UNPROCESSABLE_ENTITY, "R-BODY-1", "deputies");
+    refused(
+        &reply,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "R-BODY-1",
+        "deputies",
+    );
     let mut with_reason = seats5.clone();
     with_reason["reason"] = json!("社区面积大、居民分散，经居民代表会议讨论定为5名");
     let plan = ok(
-        &call(&app, Method::PUT, &format!("{e}/seats"), &token, Some(with_reason)).await,
+        &call(
+            &app,
+            Method::PUT,
+            &format!("{e}/seats"),
+            &token,
+            Some(with_reason),
+        )
+        .await,
         StatusCode::OK,
     );
     assert_eq!(plan["formula_members"], 3);
@@ -253,7 +284,12 @@ async fn roll_to_formal_list(app: TestApp) {
         Some(json!({"name": "主任乙", "gender": "M", "role": "chair"})),
     )
     .await;
-    refused(&reply, StatusCode::UNPROCESSABLE_ENTITY, "R-BODY-5", "chair");
+    refused(
+        &reply,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "R-BODY-5",
+        "chair",
+    );
 
     // R-NOM-1: ten voters jointly; nine are too few.
     let signers: Vec<String> = v[100..110].to_vec();
@@ -263,10 +299,19 @@ async fn roll_to_formal_list(app: TestApp) {
         Method::POST,
         &format!("{e}/nominations"),
         &token,
-        Some(paper("joint_voters", &signers[..9], &[(director_a, "director")])),
+        Some(paper(
+            "joint_voters",
+            &signers[..9],
+            &[(director_a, "director")],
+        )),
     )
     .await;
-    refused(&reply, StatusCode::UNPROCESSABLE_ENTITY, "R-NOM-1", "too_few_nominators");
+    refused(
+        &reply,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "R-NOM-1",
+        "too_few_nominators",
+    );
     let first = ok(
         &call(
             &app,
@@ -276,7 +321,11 @@ async fn roll_to_formal_list(app: TestApp) {
             Some(paper(
                 "joint_voters",
                 &signers,
-                &[(director_a, "director"), (deputy_a, "deputy"), (member_a, "member")],
+                &[
+                    (director_a, "director"),
+                    (deputy_a, "deputy"),
+                    (member_a, "member"),
+                ],
             )),
         )
         .await,
@@ -297,8 +346,16 @@ async fn roll_to_formal_list(app: TestApp) {
         Some(paper("joint_voters", &again, &[(&v[3], "member")])),
     )
     .await;
-    refused(&reply, StatusCode::UNPROCESSABLE_ENTITY, "R-NOM-2", "nominator_already_nominated");
-    assert_eq!(reply.1["error"]["details"]["problems"][0]["person"], signers[3].as_str());
+    refused(
+        &reply,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "R-NOM-2",
+        "nominator_already_nominated",
+    );
+    assert_eq!(
+        reply.1["error"]["details"]["problems"][0]["person"],
+        signers[3].as_str()
+    );
     let reply = call(
         &app,
         Method::POST,
@@ -311,7 +368,12 @@ async fn roll_to_formal_list(app: TestApp) {
         )),
     )
     .await;
-    refused(&reply, StatusCode::UNPROCESSABLE_ENTITY, "R-NOM-2", "too_many_nominees");
+    refused(
+        &reply,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "R-NOM-2",
+        "too_many_nominees",
+    );
 
     // Self-nominations: two more for director (three for 1 seat + 1).
     let (director_b, director_c) = (&v[5], &v[6]);
@@ -324,15 +386,34 @@ async fn roll_to_formal_list(app: TestApp) {
         (&v[10], "member"),
     ] {
         ok(
-            &call(&app, Method::POST, &format!("{e}/nominations"), &token, Some(self_paper(who, position))).await,
+            &call(
+                &app,
+                Method::POST,
+                &format!("{e}/nominations"),
+                &token,
+                Some(self_paper(who, position)),
+            )
+            .await,
             StatusCode::CREATED,
         );
     }
 
     // R-NOM-3: three director nominees for two places need a preliminary
     // vote; a tie at the cut is reported, not broken.
-    let reply = call(&app, Method::POST, &format!("{e}/formal-list"), &token, None).await;
-    refused(&reply, StatusCode::UNPROCESSABLE_ENTITY, "R-NOM-3", "preliminary_needed");
+    let reply = call(
+        &app,
+        Method::POST,
+        &format!("{e}/formal-list"),
+        &token,
+        None,
+    )
+    .await;
+    refused(
+        &reply,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "R-NOM-3",
+        "preliminary_needed",
+    );
     let votes = |b: u64, c: u64| {
         json!({"votes": [
             {"resident": director_a, "position": "director", "votes": 50},
@@ -341,11 +422,30 @@ async fn roll_to_formal_list(app: TestApp) {
         ]})
     };
     ok(
-        &call(&app, Method::PUT, &format!("{e}/preliminary-votes"), &token, Some(votes(40, 40))).await,
+        &call(
+            &app,
+            Method::PUT,
+            &format!("{e}/preliminary-votes"),
+            &token,
+            Some(votes(40, 40)),
+        )
+        .await,
         StatusCode::OK,
     );
-    let reply = call(&app, Method::POST, &format!("{e}/formal-list"), &token, None).await;
-    refused(&reply, StatusCode::UNPROCESSABLE_ENTITY, "R-NOM-3", "tie_at_cut");
+    let reply = call(
+        &app,
+        Method::POST,
+        &format!("{e}/formal-list"),
+        &token,
+        None,
+    )
+    .await;
+    refused(
+        &reply,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "R-NOM-3",
+        "tie_at_cut",
+    );
     // Votes only for nominees, for the position they were named for.
     let reply = call(
         &app,
@@ -355,28 +455,62 @@ async fn roll_to_formal_list(app: TestApp) {
         Some(json!({"votes": [{"resident": &v[50], "position": "director", "votes": 3}]})),
     )
     .await;
-    refused(&reply, StatusCode::UNPROCESSABLE_ENTITY, "R-NOM-3", "not_a_nominee");
+    refused(
+        &reply,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "R-NOM-3",
+        "not_a_nominee",
+    );
     ok(
-        &call(&app, Method::PUT, &format!("{e}/preliminary-votes"), &token, Some(votes(40, 30))).await,
+        &call(
+            &app,
+            Method::PUT,
+            &format!("{e}/preliminary-votes"),
+            &token,
+            Some(votes(40, 30)),
+        )
+        .await,
         StatusCode::OK,
     );
 
     // R-NOM-4/5: the formal list; the chair of the election committee is a
     // candidate and leaves it (R-BODY-5).
     let fixed = ok(
-        &call(&app, Method::POST, &format!("{e}/formal-list"), &token, None).await,
+        &call(
+            &app,
+            Method::POST,
+            &format!("{e}/formal-list"),
+            &token,
+            None,
+        )
+        .await,
         StatusCode::CREATED,
     );
     assert_eq!(fixed["timing"]["timing"], "in_time");
-    assert_eq!(standing(&fixed["list"], "director"), vec![director_a.clone(), director_b.clone()]);
+    assert_eq!(
+        standing(&fixed["list"], "director"),
+        vec![director_a.clone(), director_b.clone()]
+    );
     assert_eq!(standing(&fixed["list"], "deputy").len(), 2);
     assert_eq!(standing(&fixed["list"], "member").len(), 4);
     assert_eq!(fixed["left_committee"][0]["name"], "主任甲");
     assert!(fixed["women"]["rule"] == "R-BODY-3", "{}", fixed["women"]);
 
     // The list is fixed: no more papers (R-NOM-5).
-    let reply = call(&app, Method::POST, &format!("{e}/nominations"), &token, Some(self_paper(&v[60], "member"))).await;
-    refused(&reply, StatusCode::CONFLICT, "R-NOM-5", "formal_list_published");
+    let reply = call(
+        &app,
+        Method::POST,
+        &format!("{e}/nominations"),
+        &token,
+        Some(self_paper(&v[60], "member")),
+    )
+    .await;
+    refused(
+        &reply,
+        StatusCode::CONFLICT,
+        "R-NOM-5",
+        "formal_list_published",
+    );
 
     // R-POLL-4: a candidate cannot hold a proxy; R-POLL-2: nor count.
     let reply = call(
@@ -387,7 +521,12 @@ async fn roll_to_formal_list(app: TestApp) {
         Some(json!({"grantor": &v[200], "proxy": director_a, "document": "WT-1"})),
     )
     .await;
-    refused(&reply, StatusCode::UNPROCESSABLE_ENTITY, "R-POLL-4", "proxy_is_candidate");
+    refused(
+        &reply,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "R-POLL-4",
+        "proxy_is_candidate",
+    );
     let reply = call(
         &app,
         Method::POST,
@@ -396,7 +535,12 @@ async fn roll_to_formal_list(app: TestApp) {
         Some(json!({"resident": director_b, "role": "counter", "station": "中心投票站"})),
     )
     .await;
-    refused(&reply, StatusCode::UNPROCESSABLE_ENTITY, "R-POLL-2", "candidate");
+    refused(
+        &reply,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "R-POLL-2",
+        "candidate",
+    );
     let staff = ok(
         &call(
             &app,
@@ -425,7 +569,10 @@ async fn roll_to_formal_list(app: TestApp) {
     );
     assert_eq!(out["replacement"]["outcome"], "next");
     assert_eq!(out["replacement"]["person"], director_c.as_str());
-    assert_eq!(standing(&out["list"], "director"), vec![director_a.clone(), director_c.clone()]);
+    assert_eq!(
+        standing(&out["list"], "director"),
+        vec![director_a.clone(), director_c.clone()]
+    );
 
     // Observers read, and write nothing.
     ok(
@@ -441,18 +588,31 @@ async fn roll_to_formal_list(app: TestApp) {
     );
     let observer = app.sign_in("watcher", TEST_PASSWORD).await.unwrap();
     let seen = ok(
-        &call(&app, Method::GET, &format!("{e}/nomination"), &observer, None).await,
+        &call(
+            &app,
+            Method::GET,
+            &format!("{e}/nomination"),
+            &observer,
+            None,
+        )
+        .await,
         StatusCode::OK,
     );
     assert_eq!(seen["nominations"].as_array().unwrap().len(), 7);
-    assert!(!seen.to_string().contains("resident_id"), "no resident IDs here");
+    assert!(
+        !seen.to_string().contains("resident_id"),
+        "no resident IDs here"
+    );
     let timeline = seen["timeline"].as_array().unwrap();
     let formal_line = timeline
         .iter()
         .find(|i| i["code"] == "formal_candidates_published")
         .unwrap();
     assert_eq!(formal_line["status"]["status"], "met", "{formal_line}");
-    assert_eq!(formal_line["deadline"], (day - Duration::days(3)).to_string());
+    assert_eq!(
+        formal_line["deadline"],
+        (day - Duration::days(3)).to_string()
+    );
     for (method, path) in [
         (Method::PUT, format!("{e}/seats")),
         (Method::POST, format!("{e}/committee-members")),
@@ -472,32 +632,96 @@ async fn roll_to_formal_list(app: TestApp) {
         .unwrap()
         .iter()
         .flat_map(|p| p["nominees"].as_array().unwrap().clone())
-        .map(|n| (n["resident"].as_str().unwrap().to_owned(), n["name"].as_str().unwrap().to_owned()))
+        .map(|n| {
+            (
+                n["resident"].as_str().unwrap().to_owned(),
+                n["name"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
     let name = |id: &String| names[id].clone();
     let issued = zh_date(today());
     let text = notice_text(&app, &observer, &e, "formal-candidates").await;
     assert!(text.contains("正式候选人公告"), "{text}");
-    assert!(text.contains(&zh_date(day)), "election day on the formal list: {text}");
+    assert!(
+        text.contains(&zh_date(day)),
+        "election day on the formal list: {text}"
+    );
     assert!(text.contains(&issued), "{text}");
     for id in [director_a, director_c, deputy_a, member_a] {
         assert!(text.contains(&name(id)), "{} missing: {text}", name(id));
     }
     assert!(!text.contains(&name(director_b)), "withdrawn: {text}");
+    // R-NOM-6's last day, from the profile (County-2006: 3 days before).
+    assert!(text.contains(&zh_date(day - Duration::days(3))), "{text}");
+    // The same notice from the command line, on the same database.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("formal.pdf");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_huanjie"))
+        .args(["notice", "formal-candidates", "--election"])
+        .arg(e.trim_start_matches("/elections/"))
+        .arg("--database-url")
+        .arg(&app.database_url)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let cli_text = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&out)
+        .arg("-")
+        .output()
+        .unwrap()
+        .stdout;
+    let cli_text: String = String::from_utf8(cli_text)
+        .unwrap()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    assert!(cli_text.contains(&name(director_c)), "{cli_text}");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_huanjie"))
+        .args(["notice", "no-such-notice", "--election"])
+        .arg(e.trim_start_matches("/elections/"))
+        .arg("--database-url")
+        .arg(&app.database_url)
+        .output()
+        .unwrap();
+    assert!(!run.status.success());
+    assert!(String::from_utf8_lossy(&run.stderr).contains("formal-candidates"));
     let text = notice_text(&app, &token, &e, "nominations").await;
-    assert!(text.contains("提名公告") && text.contains(&issued), "{text}");
+    assert!(
+        text.contains("提名公告") && text.contains(&issued),
+        "{text}"
+    );
     for id in [director_a, director_b, director_c, &v[7], &v[10]] {
         assert!(text.contains(&name(id)), "{} missing: {text}", name(id));
     }
-    assert!(text.contains("选民联名提名") && text.contains("本人自荐"), "{text}");
+    assert!(
+        text.contains("选民联名提名") && text.contains("本人自荐"),
+        "{text}"
+    );
     let text = notice_text(&app, &token, &e, "initial-candidates").await;
-    assert!(text.contains("初步候选人公告") && text.contains(&name(director_c)), "{text}");
+    assert!(
+        text.contains("初步候选人公告") && text.contains(&name(director_c)),
+        "{text}"
+    );
     let text = notice_text(&app, &token, &e, "election-committee").await;
     assert!(!text.contains("主任甲"), "left the committee: {text}");
     let text = notice_text(&app, &token, &e, "counting-staff").await;
-    assert!(text.contains("监票人") && text.contains(staff["name"].as_str().unwrap()), "{text}");
+    assert!(
+        text.contains("监票人") && text.contains(staff["name"].as_str().unwrap()),
+        "{text}"
+    );
     let text = notice_text(&app, &token, &e, "invalid-ballot-rules").await;
-    assert!(text.contains("无效票认定规则公告") && text.contains(&issued), "{text}");
+    assert!(
+        text.contains("无效票认定规则公告") && text.contains(&issued),
+        "{text}"
+    );
     let reply = app
         .client()
         .get(app.url(&format!("/api/v1{e}/notices/no-such-notice")))
@@ -508,8 +732,9 @@ async fn roll_to_formal_list(app: TestApp) {
     assert_eq!(reply.status(), StatusCode::NOT_FOUND);
 
     // R-NOM-6: two days before election day a withdrawal is late.
-    app.clock
-        .advance(Duration::days((day - Duration::days(2) - today()).num_days()));
+    app.clock.advance(Duration::days(
+        (day - Duration::days(2) - today()).num_days(),
+    ));
     let token = app.sign_in("chair", TEST_PASSWORD).await.unwrap();
     let reply = call(
         &app,
@@ -536,7 +761,11 @@ async fn one_person_for_two_positions_voids_the_paper(app: TestApp) {
             Method::POST,
             &format!("{e}/nominations"),
             &token,
-            Some(paper("joint_voters", &signers, &[(&v[1], "director"), (&v[1], "member")])),
+            Some(paper(
+                "joint_voters",
+                &signers,
+                &[(&v[1], "director"), (&v[1], "member")],
+            )),
         )
         .await,
         StatusCode::CREATED,
@@ -572,4 +801,7 @@ macro_rules! on_both_backends {
     };
 }
 
-on_both_backends!(roll_to_formal_list, one_person_for_two_positions_voids_the_paper);
+on_both_backends!(
+    roll_to_formal_list,
+    one_person_for_two_positions_voids_the_paper
+);

@@ -3,6 +3,7 @@
 pub mod bench;
 pub mod count;
 pub mod demo;
+pub mod notice;
 pub mod profile;
 pub mod roll;
 pub mod serve;

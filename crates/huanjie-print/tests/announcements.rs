@@ -330,6 +330,7 @@ fn formal_candidates_notice_in_the_order_given_sorted_by_strokes() {
         info: info(Some("第5号")),
         body: BODY.to_owned(),
         election_day: date(2026, 12, 20),
+        last_withdrawal_day: date(2026, 12, 17),
         positions,
         closing: String::new(),
     };
@@ -623,6 +624,7 @@ fn rare_characters_print_through_the_fallback_fonts() {
         info: info(None),
         body: BODY.to_owned(),
         election_day: date(2026, 12, 20),
+        last_withdrawal_day: date(2026, 12, 17),
         positions: positions(&[("委员", 2, &names)]),
         closing: String::new(),
     };
@@ -647,6 +649,7 @@ fn a_character_no_font_has_is_refused_naming_the_field() {
         info: info(None),
         body: BODY.to_owned(),
         election_day: date(2026, 12, 20),
+        last_withdrawal_day: date(2026, 12, 17),
         positions: positions(&[("主任", 1, &["李明", &name])]),
         closing: String::new(),
     };
@@ -785,6 +788,7 @@ fn sample_notices() {
                 info: info(Some("第5号")),
                 body: BODY.to_owned(),
                 election_day: date(2026, 12, 20),
+                last_withdrawal_day: date(2026, 12, 17),
                 positions: positions(&[
                     ("主任", 1, &["李明", "丁一"]),
                     ("委员", 3, &["赵强", "王芳", "白雪", "㐀明", "𠀀芳"]),

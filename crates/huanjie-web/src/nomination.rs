@@ -283,18 +283,22 @@ fn committee_seats(members: &[CommitteeMember]) -> Vec<CommitteeSeat<Uuid>> {
         .collect()
 }
 
+/// A nominee with the number of valid papers naming them and their
+/// preliminary votes.
+type Tallied = (Uuid, u32, Option<u64>);
+
 /// Per position (in seat order): the nominees of valid papers with their
 /// number of papers, and their preliminary votes.
 fn nominees_by_position(
     election: &Election,
     papers: &[Nomination],
     votes: &[PreliminaryVote],
-) -> Vec<(String, u32, Vec<(Uuid, u32, Option<u64>)>)> {
+) -> Vec<(String, u32, Vec<Tallied>)> {
     election
         .seats
         .iter()
         .map(|s| {
-            let mut counted: Vec<(Uuid, u32, Option<u64>)> = Vec::new();
+            let mut counted: Vec<Tallied> = Vec::new();
             for n in papers
                 .iter()
                 .filter(|p| p.void.is_none())

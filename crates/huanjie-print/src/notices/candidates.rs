@@ -3,7 +3,7 @@
 
 use super::{birth, frame, numbered_table, NoticeInfo};
 use crate::{zh, Announcement, Block, CellAlign};
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 
 /// A person nominated for a position (R-NOM-1).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -165,6 +165,9 @@ pub struct FormalCandidatesNotice {
     /// The body elected: 第十二届居民委员会.
     pub body: String,
     pub election_day: NaiveDate,
+    /// The last day a withdrawal is accepted (R-NOM-6: the profile's days
+    /// before election day).
+    pub last_withdrawal_day: NaiveDate,
     /// Each position's candidates already in surname-stroke order
     /// (R-NOM-5): the notice says so.
     pub positions: Vec<CandidatePosition>,
@@ -175,8 +178,7 @@ pub struct FormalCandidatesNotice {
 impl FormalCandidatesNotice {
     /// The notice: an opening paragraph (以姓氏笔画为序), per position a
     /// table "主任（应选1名，正式候选人2名）": 序号 / 姓名 / 性别 / 出生年月 /
-    /// 备注; the election day and the last day to withdraw (three days
-    /// before it, R-NOM-6); "依据 R-NOM-4、R-NOM-5、R-NOM-6".
+    /// 备注; the election day and the last day to withdraw (R-NOM-6); "依据 R-NOM-4、R-NOM-5、R-NOM-6".
     pub fn announcement(&self) -> Announcement {
         let mut blocks = vec![Block::Paragraph(format!(
             "根据有关规定，经选民提名、本委员会审查，确定{}成员正式候选人如下（以姓氏笔画为序）：",
@@ -184,13 +186,10 @@ impl FormalCandidatesNotice {
         ))];
         let total = candidate_tables(&mut blocks, &self.positions, "正式候选人");
         let day = zh::date(self.election_day);
-        let withdraw = match self.election_day.checked_sub_days(Days::new(3)) {
-            Some(last) => format!(
-                "正式候选人要求退出的，应当最迟于{}向本委员会书面提出，",
-                zh::date(last)
-            ),
-            None => "正式候选人要求退出的，应当在选举日三日前向本委员会书面提出，".to_owned(),
-        };
+        let withdraw = format!(
+            "正式候选人要求退出的，应当最迟于{}向本委员会书面提出，",
+            zh::date(self.last_withdrawal_day)
+        );
         blocks.push(Block::Paragraph(format!(
             "本次选举实行差额选举，选举日为{day}。{withdraw}所缺名额按预选得票多少依次递补。"
         )));

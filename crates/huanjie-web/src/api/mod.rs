@@ -8,7 +8,6 @@
 mod elections;
 pub mod nomination;
 mod notices;
-mod pdf;
 pub mod registration;
 pub mod roll;
 mod sessions;

@@ -467,7 +467,7 @@ pub async fn record_assistant(
 
 // --- posted notices and the export ------------------------------------------------
 
-use super::pdf::{committee_name, download, fonts, print_error};
+use crate::pdf::{committee_name, download, fonts, print_error};
 use axum::response::Response;
 use huanjie_core::registration::fingerprint::Fingerprint;
 
