@@ -9,6 +9,7 @@
 
 mod account;
 mod elections;
+mod nomination;
 mod registration;
 mod roll;
 
@@ -86,6 +87,35 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/elections/{election_id}/registration/assistants",
             post(registration::record_assistant),
+        )
+        .route("/elections/{election_id}/nomination", get(nomination::show))
+        .route(
+            "/elections/{election_id}/nomination/seats",
+            post(nomination::set_seats),
+        )
+        .route(
+            "/elections/{election_id}/nomination/committee",
+            post(nomination::add_member),
+        )
+        .route(
+            "/elections/{election_id}/nomination/papers",
+            post(nomination::nominate),
+        )
+        .route(
+            "/elections/{election_id}/nomination/votes",
+            post(nomination::record_votes),
+        )
+        .route(
+            "/elections/{election_id}/nomination/formal-list",
+            post(nomination::fix_formal_list),
+        )
+        .route(
+            "/elections/{election_id}/nomination/withdrawals",
+            post(nomination::withdraw),
+        )
+        .route(
+            "/elections/{election_id}/nomination/staff",
+            post(nomination::appoint_staff),
         )
 }
 
