@@ -626,6 +626,82 @@ async fn roll_to_formal_list(app: TestApp) {
         assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
     }
 
+    // Arrangements feed the election-day and registration notices; until
+    // they are recorded those notices are refused, naming what is missing.
+    let reply = app
+        .client()
+        .get(app.url(&format!("/api/v1{e}/notices/election-day")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), StatusCode::CONFLICT);
+    let body: Value = reply.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "arrangements_missing", "{body}");
+    assert_eq!(body["error"]["rule"], "R-BODY-1", "{body}");
+    let arrangements = |open: &str, to: NaiveDate| {
+        json!({
+            "polls_open": open, "polls_close": "17:30:00",
+            "registration_from": (day - Duration::days(29)).to_string(),
+            "registration_to": to.to_string(),
+            "registration_hours": "每日8:30至17:00",
+            "registration_places": [{"place": "社区服务中心一楼大厅", "serves": "全体居民"}],
+            "committee_formed_by": "经社区居民代表会议推选",
+        })
+    };
+    let reply = call(
+        &app,
+        Method::PUT,
+        &format!("{e}/arrangements"),
+        &token,
+        Some(arrangements("18:00:00", day - Duration::days(25))),
+    )
+    .await;
+    assert_eq!(reply.0, StatusCode::BAD_REQUEST, "{}", reply.1);
+    assert_eq!(reply.1["error"]["code"], "polls_hours");
+    // R-REG-5: registration ends by the voter list's deadline (20 days before).
+    let reply = call(
+        &app,
+        Method::PUT,
+        &format!("{e}/arrangements"),
+        &token,
+        Some(arrangements("08:00:00", day - Duration::days(19))),
+    )
+    .await;
+    refused(
+        &reply,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "R-REG-5",
+        "registration_too_late",
+    );
+    ok(
+        &call(
+            &app,
+            Method::PUT,
+            &format!("{e}/arrangements"),
+            &token,
+            Some(arrangements("08:00:00", day - Duration::days(25))),
+        )
+        .await,
+        StatusCode::OK,
+    );
+    let text = notice_text(&app, &token, &e, "election-day").await;
+    assert!(
+        text.contains("选举日公告") && text.contains(&zh_date(day)),
+        "{text}"
+    );
+    assert!(
+        text.contains("8:00") && text.contains("17:30") && text.contains("选民直接选举"),
+        "{text}"
+    );
+    let text = notice_text(&app, &token, &e, "voter-registration").await;
+    assert!(text.contains("社区服务中心一楼大厅"), "{text}");
+    assert!(text.contains(&zh_date(day - Duration::days(25))), "{text}");
+    assert!(
+        text.contains("居住1年以上"),
+        "County-2006: one year: {text}"
+    );
+
     // The notices, rendered and read back: names and dates.
     let names: std::collections::HashMap<String, String> = seen["positions"]
         .as_array()

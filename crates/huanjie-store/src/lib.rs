@@ -17,12 +17,14 @@ pub use huanjie_core::registration::mode::RollTally;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+mod arrangements;
 mod common;
 mod nomination;
 pub mod postgres;
 mod registration;
 pub mod sqlite;
 
+pub use arrangements::*;
 pub use nomination::*;
 pub use registration::*;
 
@@ -651,6 +653,17 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Staff>;
     /// In the order appointed.
     async fn list_staff(&self, election_id: Uuid) -> StoreResult<Vec<Staff>>;
+
+    // --- arrangements ----------------------------------------------------------
+    /// Replaces the election's arrangements (validated by the caller).
+    /// `NotFound` for an unknown election.
+    async fn set_arrangements(
+        &self,
+        election_id: Uuid,
+        arrangements: &Arrangements,
+    ) -> StoreResult<()>;
+    /// The arrangements, all undecided when never set.
+    async fn arrangements(&self, election_id: Uuid) -> StoreResult<Arrangements>;
 }
 
 /// Which adapter a database URL selects.

@@ -34,8 +34,9 @@ use crate::{
     Session, StationToken, Store, StoreError, StoreResult, User,
 };
 use crate::{
-    CommitteeMember, FormalList, FormalListOutcome, NewCommitteeMember, NewFormalList,
-    NewNomination, NewStaff, Nomination, PreliminaryVote, SeatPlan, Staff, Withdrawal,
+    Arrangements, CommitteeMember, FormalList, FormalListOutcome, NewCommitteeMember,
+    NewFormalList, NewNomination, NewStaff, Nomination, PreliminaryVote, SeatPlan, Staff,
+    Withdrawal,
 };
 use huanjie_core::profile::RegistrationRules;
 
@@ -773,6 +774,38 @@ impl Store for SqliteStore {
 
     async fn list_staff(&self, election_id: Uuid) -> StoreResult<Vec<Staff>> {
         nomination::list_staff(self, election_id).await
+    }
+
+    async fn set_arrangements(
+        &self,
+        election_id: Uuid,
+        arrangements: &Arrangements,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO election_arrangements (election_id, document) VALUES (?, ?) \
+             ON CONFLICT (election_id) DO UPDATE SET document = excluded.document",
+        )
+        .bind(election_id.to_string())
+        .bind(serde_json::to_string(arrangements).map_err(|e| StoreError::Corrupt(e.to_string()))?)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| write_error(e, "arrangements"))?;
+        Ok(())
+    }
+
+    async fn arrangements(&self, election_id: Uuid) -> StoreResult<Arrangements> {
+        let row = sqlx::query("SELECT document FROM election_arrangements WHERE election_id = ?")
+            .bind(election_id.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        match row {
+            None => Ok(Arrangements::default()),
+            Some(row) => {
+                let text: String = row.try_get("document")?;
+                serde_json::from_str(&text)
+            }
+            .map_err(|e| StoreError::Corrupt(format!("arrangements: {e}"))),
+        }
     }
 }
 

@@ -15,11 +15,11 @@ use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use huanjie_core::registration::proxy::ProxyRefusal;
 use huanjie_core::Profile;
 use huanjie_store::{
-    BodyKind, CandidateStatus, CommitteeRole, Named, NewCommitteeMember, NewElection,
+    Arrangements, BodyKind, CandidateStatus, CommitteeRole, Named, NewCommitteeMember, NewElection,
     NewFormalList, NewNomination, NewProxy, NewPublication, NewResident, NewStaff, NominationKind,
     NominationStateError, PositionSeats, PreliminaryVote, ProxyOutcome, PublishOutcome,
-    ResidentQuery, RollOutcome, SeatPlan, StaffRole, StateError, Store, StoreError, VoidReason,
-    Withdrawal,
+    RegistrationPlace, ResidentQuery, RollOutcome, SeatPlan, StaffRole, StateError, Store,
+    StoreError, VoidReason, Withdrawal,
 };
 use huanjie_testkit::postgres::{fresh_database, fresh_sqlite_path};
 use uuid::Uuid;
@@ -86,6 +86,7 @@ conformance!(
     withdrawals_bring_in_the_replacement,
     counting_staff_refuses_candidates,
     a_candidate_cannot_be_a_proxy,
+    arrangements_round_trip,
 );
 
 /// A voter of the roll: `n` numbers the ID, the name, the row.
@@ -676,4 +677,38 @@ async fn a_candidate_cannot_be_a_proxy(store: Arc<dyn Store>) {
             .unwrap(),
         ProxyOutcome::Refused(ProxyRefusal::ProxyIsCandidate)
     );
+}
+
+async fn arrangements_round_trip(store: Arc<dyn Store>) {
+    let (e, _) = election(&*store, false).await;
+    assert_eq!(
+        store.arrangements(e).await.unwrap(),
+        Arrangements::default()
+    );
+    let first = Arrangements {
+        polls_open: chrono::NaiveTime::from_hms_opt(8, 0, 0),
+        polls_close: chrono::NaiveTime::from_hms_opt(17, 30, 0),
+        registration_from: Some(day(3, 1)),
+        registration_to: Some(day(3, 10)),
+        registration_hours: "每日8:30至17:00".to_owned(),
+        registration_places: vec![RegistrationPlace {
+            place: "社区服务中心一楼".to_owned(),
+            serves: "第一、二居民小组".to_owned(),
+        }],
+        committee_formed_by: "经社区居民代表会议推选".to_owned(),
+        staff_approved_by: String::new(),
+    };
+    store.set_arrangements(e, &first).await.unwrap();
+    assert_eq!(store.arrangements(e).await.unwrap(), first);
+    let second = Arrangements {
+        registration_places: Vec::new(),
+        ..first.clone()
+    };
+    store.set_arrangements(e, &second).await.unwrap();
+    assert_eq!(store.arrangements(e).await.unwrap(), second);
+    let err = store
+        .set_arrangements(Uuid::new_v4(), &first)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound(_)), "{err:?}");
 }

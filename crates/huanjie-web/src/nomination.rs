@@ -230,6 +230,7 @@ pub struct PaperView {
     #[serde(flatten)]
     pub paper: Nomination,
     pub kind_label: &'static str,
+    pub kind_label_en: &'static str,
     pub nominator_names: Vec<String>,
     pub nominee_names: Vec<String>,
 }
@@ -393,6 +394,7 @@ pub async fn status(
         .into_iter()
         .map(|paper| PaperView {
             kind_label: paper.kind.zh(),
+            kind_label_en: paper.kind.en(),
             nominator_names: paper.nominators.iter().map(name_of).collect(),
             nominee_names: paper
                 .nominees
@@ -542,7 +544,7 @@ pub async fn add_member(
     let resident = if request.resident.trim().is_empty() {
         None
     } else {
-        Some(resolve(store, election, "resident", &request.resident).await?)
+        Some(resolve(store, election, "resident", &request.resident, rule::BODY_5).await?)
     };
     let members = store.list_committee_members(election.id).await?;
     let mut seats = committee_seats(&members);
@@ -626,11 +628,11 @@ pub async fn nominate(
     })?;
     let mut nominators = Vec::new();
     for key in &request.nominators {
-        nominators.push(resolve(store, election, "nominators", key).await?);
+        nominators.push(resolve(store, election, "nominators", key, rule::NOM_1).await?);
     }
     let mut nominees = Vec::new();
     for n in &request.nominees {
-        let resident = resolve(store, election, "nominees", &n.resident).await?;
+        let resident = resolve(store, election, "nominees", &n.resident, rule::NOM_1).await?;
         nominees.push((resident, n.position.trim().to_owned()));
     }
     let proposed = Proposed {
@@ -745,7 +747,7 @@ pub async fn record_votes(
         .collect();
     let mut votes = Vec::new();
     for v in request {
-        let resident = resolve(store, election, "votes.resident", &v.resident).await?;
+        let resident = resolve(store, election, "votes.resident", &v.resident, rule::NOM_3).await?;
         let code = v.position.trim();
         position(code)?;
         if !named.contains(&(resident, code)) {
@@ -928,7 +930,7 @@ pub async fn withdraw(
 ) -> Result<WithdrawalOutcome, HttpError> {
     let profile = profile(election)?;
     let reason = required("reason", "退出理由", &request.reason)?;
-    let resident = resolve(store, election, "resident", &request.resident).await?;
+    let resident = resolve(store, election, "resident", &request.resident, rule::NOM_6).await?;
     let code = request.position.trim().to_owned();
     let p = position(&code)?;
     let today = today(now);
@@ -1021,7 +1023,7 @@ pub async fn appoint_staff(
             en: "role: must be scrutineer, caller or counter".into(),
         })
     })?;
-    let resident = resolve(store, election, "resident", &request.resident).await?;
+    let resident = resolve(store, election, "resident", &request.resident, rule::POLL_2).await?;
     let candidates: BTreeSet<Uuid> = store
         .formal_list(election.id)
         .await?
@@ -1059,4 +1061,73 @@ pub async fn appoint_staff(
 /// The JSON of a value (for handlers).
 pub fn to_json<T: Serialize>(v: &T) -> Result<Value, HttpError> {
     serde_json::to_value(v).map_err(|e| HttpError::Internal(e.into()))
+}
+
+// --- arrangements --------------------------------------------------------------------------
+
+fn bad(code: &'static str, zh: String, en: String) -> HttpError {
+    HttpError::BadRequest(crate::error::Message { code, zh, en })
+}
+
+/// Checks and stores the election's arrangements: polls open before they
+/// close; the registration period in order, before election day, and
+/// over by the voter list's publication deadline (R-REG-5: the list
+/// published from the registration comes ≥ the profile's days before).
+pub async fn set_arrangements(
+    store: &dyn Store,
+    election: &Election,
+    a: &huanjie_store::Arrangements,
+) -> Result<huanjie_store::Arrangements, HttpError> {
+    if let (Some(open), Some(close)) = (a.polls_open, a.polls_close) {
+        if open >= close {
+            return Err(bad(
+                "polls_hours",
+                format!(
+                    "投票时间（polls_open、polls_close）：开始时间 {open} 应早于结束时间 {close}"
+                ),
+                format!("polls_open {open} must come before polls_close {close}"),
+            ));
+        }
+    }
+    if let (Some(from), Some(to)) = (a.registration_from, a.registration_to) {
+        if from > to {
+            return Err(bad(
+                "registration_period",
+                format!("选民登记日期（registration_from、registration_to）：{from} 晚于 {to}"),
+                format!("registration_from {from} is after registration_to {to}"),
+            ));
+        }
+    }
+    if let Some(to) = a.registration_to {
+        let rules = crate::registration::rules(election)?;
+        let publish_by =
+            huanjie_core::registration::deadline::deadlines(election.election_day, &rules)
+                .publish_by;
+        if to > publish_by {
+            return Err(RuleRefusal::new(
+                "registration_too_late",
+                rule::REG_5,
+                format!(
+                    "选民登记应在选民名单公布之前结束：名单最迟于{publish_by}公布，登记截止日{to}太晚"
+                ),
+                format!(
+                    "registration must end before the voter list is published (by {publish_by}); {to} is too late"
+                ),
+            )
+            .with_details(json!({ "publish_by": publish_by, "registration_to": to }))
+            .into());
+        }
+    }
+    if a.registration_places
+        .iter()
+        .any(|p| p.place.trim().is_empty())
+    {
+        return Err(bad(
+            "required",
+            "登记地点（registration_places.place）：必须填写".into(),
+            "registration_places.place: is required".into(),
+        ));
+    }
+    store.set_arrangements(election.id, a).await?;
+    Ok(a.clone())
 }

@@ -7,8 +7,9 @@
 //! Shared by `GET /elections/{id}/notices/{kind}` and `huanjie notice`.
 //! Each notice is dated: the formal list's by its publication
 //! (checked against R-NOM-5 when it was fixed), the others by today.
-//! The election-day and polling-station notices need the polling
-//! arrangements, which come with the stations (issue 6).
+//! The election-day and voter-registration notices come from the
+//! arrangements the committee records (`PUT …/arrangements`); the
+//! polling-station notice waits for the stations (issue 6).
 
 use chrono::{DateTime, Utc};
 use huanjie_core::profile::{OvervoteScope, SamePersonRule};
@@ -16,8 +17,9 @@ use huanjie_core::resident_id::ResidentId;
 use huanjie_core::rule;
 use huanjie_print::{
     Announcement, Candidate, CandidatePosition, CommitteeMember, CountingStaff,
-    CountingStaffNotice, ElectionCommitteeNotice, FormalCandidatesNotice, InitialCandidatesNotice,
-    InvalidBallotRulesNotice, NominationNotice, NominationPosition, Nominee, NoticeInfo,
+    CountingStaffNotice, ElectionCommitteeNotice, ElectionDayNotice, FormalCandidatesNotice,
+    InitialCandidatesNotice, InvalidBallotRulesNotice, NominationNotice, NominationPosition,
+    Nominee, NoticeInfo, PositionSeats as PrintSeats, RegistrationPlace, VoterRegistrationNotice,
 };
 use huanjie_store::{CandidateStatus, Election, Store};
 
@@ -27,7 +29,9 @@ use crate::pdf::{committee_name, fonts, print_error};
 use crate::registration::today;
 
 /// The notices this module prints, by the name in the address.
-pub const KINDS: [&str; 6] = [
+pub const KINDS: [&str; 8] = [
+    "election-day",
+    "voter-registration",
     "election-committee",
     "nominations",
     "initial-candidates",
@@ -43,6 +47,42 @@ fn info(election: &Election, issue_date: chrono::NaiveDate) -> NoticeInfo {
         issue_date,
         number: None,
     }
+}
+
+/// 409 naming the arrangements a notice needs and does not have yet.
+fn missing(fields: &[&str], what_zh: &str, serves: &'static str) -> HttpError {
+    crate::error::RuleRefusal::new(
+        "arrangements_missing",
+        serves,
+        format!(
+            "还没有确定{what_zh}（{}）：请先在选举安排中填写",
+            fields.join("、")
+        ),
+        format!(
+            "the arrangements lack {}: record them first",
+            fields.join(", ")
+        ),
+    )
+    .conflict()
+    .into()
+}
+
+/// R-REG-2's categories as the registration notice words them; the
+/// residence period comes from the profile.
+fn categories(months: u32) -> Vec<String> {
+    let period = if months % 12 == 0 {
+        format!("{}年", months / 12)
+    } else {
+        format!("{months}个月")
+    };
+    vec![
+        "户籍在本社区并在本社区居住的居民".to_owned(),
+        "户籍在本社区、不在本社区居住，本人表示参加选举的居民".to_owned(),
+        format!(
+            "户籍不在本社区、在本社区居住{period}以上，本人申请参加选举并经选举委员会同意的居民"
+        ),
+        "在本社区工作的驻社区单位人员，本人自愿参加选举的".to_owned(),
+    ]
 }
 
 /// The body elected, as the notices name it.
@@ -139,11 +179,82 @@ pub async fn announcement(
     }
     let birth = |id: uuid::Uuid| births.get(&id).copied();
     let issued = today(now);
+    let arrangements = store.arrangements(election.id).await?;
     let (announcement, serves): (Announcement, &'static str) = match kind {
+        "election-day" => {
+            let (Some(open), Some(close)) = (arrangements.polls_open, arrangements.polls_close)
+            else {
+                return Err(missing(
+                    &["polls_open", "polls_close"],
+                    "投票时间",
+                    rule::BODY_1,
+                ));
+            };
+            let setup = store.registration_state(election.id).await?.setup;
+            (
+                ElectionDayNotice {
+                    info: info(&election, issued),
+                    body: body(&election),
+                    election_day: election.election_day,
+                    polls_open: open,
+                    polls_close: close,
+                    mode: setup.mode.zh().to_owned(),
+                    seats: election
+                        .seats
+                        .iter()
+                        .map(|s| PrintSeats {
+                            position: huanjie_core::nomination::Position::parse(&s.position)
+                                .map_or_else(|| s.position.clone(), |p| p.zh().to_owned()),
+                            seats: s.seats,
+                        })
+                        .collect(),
+                    closing: String::new(),
+                }
+                .announcement(),
+                rule::BODY_1,
+            )
+        }
+        "voter-registration" => {
+            let (Some(from), Some(to)) =
+                (arrangements.registration_from, arrangements.registration_to)
+            else {
+                return Err(missing(
+                    &["registration_from", "registration_to"],
+                    "选民登记日期",
+                    rule::REG_2,
+                ));
+            };
+            if arrangements.registration_places.is_empty() {
+                return Err(missing(&["registration_places"], "登记地点", rule::REG_2));
+            }
+            let publication = store.registration_state(election.id).await?.publication;
+            (
+                VoterRegistrationNotice {
+                    info: info(&election, issued),
+                    election_day: election.election_day,
+                    registration_from: from,
+                    registration_to: to,
+                    hours: arrangements.registration_hours.clone(),
+                    places: arrangements
+                        .registration_places
+                        .iter()
+                        .map(|p| RegistrationPlace {
+                            place: p.place.clone(),
+                            serves: p.serves.clone(),
+                        })
+                        .collect(),
+                    categories: categories(profile.registration.non_registered_residence_months),
+                    list_publication: publication.map(|p| p.published_on),
+                    closing: String::new(),
+                }
+                .announcement(),
+                rule::REG_2,
+            )
+        }
         "election-committee" => (
             ElectionCommitteeNotice {
                 info: info(&election, issued),
-                formed_by: String::new(),
+                formed_by: arrangements.committee_formed_by.clone(),
                 members: status
                     .committee
                     .iter()
@@ -246,7 +357,7 @@ pub async fn announcement(
         "counting-staff" => (
             CountingStaffNotice {
                 info: info(&election, issued),
-                approved_by: String::new(),
+                approved_by: arrangements.staff_approved_by.clone(),
                 staff: status
                     .staff
                     .iter()

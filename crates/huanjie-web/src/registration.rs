@@ -422,10 +422,10 @@ pub fn required(field: &'static str, zh: &'static str, value: &str) -> Result<St
     }
 }
 
-fn not_on_roll(field: &'static str) -> HttpError {
+fn not_on_roll(field: &'static str, rule: &'static str) -> HttpError {
     RuleRefusal::new(
         "not_on_roll",
-        rule::POLL_4,
+        rule,
         format!("{field}：本次选举的名单上没有这位居民"),
         format!("{field}: no such resident on this election's roll"),
     )
@@ -439,16 +439,17 @@ pub async fn resolve(
     election: &Election,
     field: &'static str,
     key: &str,
+    rule: &'static str,
 ) -> Result<Uuid, HttpError> {
     let key = key.trim();
     if let Ok(id) = Uuid::parse_str(key) {
         return match store.get_resident(election.id, id).await? {
             Some(r) => Ok(r.id),
-            None => Err(not_on_roll(field)),
+            None => Err(not_on_roll(field, rule)),
         };
     }
     if key.chars().count() != 18 {
-        return Err(not_on_roll(field));
+        return Err(not_on_roll(field, rule));
     }
     let query = ResidentQuery {
         resident_id: Some(key.to_owned()),
@@ -459,7 +460,7 @@ pub async fn resolve(
     page.residents
         .first()
         .map(|r| r.id)
-        .ok_or_else(|| not_on_roll(field))
+        .ok_or_else(|| not_on_roll(field, rule))
 }
 
 /// An objection as a person fills it in.
@@ -499,7 +500,7 @@ pub async fn lodge_objection(
     })?;
     let subject_resident = match request.subject_resident.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(key) => Some(resolve(store, election, "subject_resident", key).await?),
+        Some(key) => Some(resolve(store, election, "subject_resident", key, rule::REG_5).await?),
     };
     let subject = match (request.subject.trim(), subject_resident) {
         ("", Some(id)) => store
@@ -598,8 +599,8 @@ pub async fn register_proxy(
 ) -> Result<Proxy, HttpError> {
     let rules = rules(election)?;
     let document = required("document", "委托书编号", &request.document)?;
-    let grantor = resolve(store, election, "grantor", &request.grantor).await?;
-    let proxy = resolve(store, election, "proxy", &request.proxy).await?;
+    let grantor = resolve(store, election, "grantor", &request.grantor, rule::POLL_4).await?;
+    let proxy = resolve(store, election, "proxy", &request.proxy, rule::POLL_4).await?;
     let today = today(now);
     deadline::check_proxy_lodging(today, election.election_day, &rules)
         .map_err(|late| late_refusal(&late))?;
@@ -654,7 +655,7 @@ pub async fn record_assistant(
 ) -> Result<Assistant, HttpError> {
     let assistant = required("assistant", "代写人", &request.assistant)?;
     let reason = required("reason", "理由", &request.reason)?;
-    let voter = resolve(store, election, "voter", &request.voter).await?;
+    let voter = resolve(store, election, "voter", &request.voter, rule::POLL_4).await?;
     let new = NewAssistant {
         voter,
         assistant,

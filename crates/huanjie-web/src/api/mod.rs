@@ -100,6 +100,10 @@ pub fn routes() -> Router<AppState> {
             post(nomination::appoint_staff),
         )
         .route(
+            "/elections/{election_id}/arrangements",
+            get(nomination::arrangements).put(nomination::set_arrangements),
+        )
+        .route(
             "/elections/{election_id}/notices/{kind}",
             get(notices::notice),
         )

@@ -176,3 +176,32 @@ pub async fn appoint_staff(
     .await?;
     Ok((StatusCode::CREATED, Json(to_json(&staff)?)))
 }
+
+/// `GET /elections/{id}/arrangements`: polling hours, the registration
+/// period and places, and the notices' wording.
+pub async fn arrangements(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(election_id): Path<String>,
+) -> Result<Json<Value>, HttpError> {
+    if principal.role() == Role::Clerk {
+        return Err(HttpError::Forbidden);
+    }
+    let election = election_for(&state, &principal, &election_id).await?;
+    Ok(Json(to_json(
+        &state.store.arrangements(election.id).await?,
+    )?))
+}
+
+/// `PUT /elections/{id}/arrangements` (the whole document).
+pub async fn set_arrangements(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(election_id): Path<String>,
+    ApiJson(input): ApiJson<huanjie_store::Arrangements>,
+) -> Result<Json<Value>, HttpError> {
+    principal.require_committee()?;
+    let election = election_for(&state, &principal, &election_id).await?;
+    let stored = nom::set_arrangements(&*state.store, &election, &input).await?;
+    Ok(Json(to_json(&stored)?))
+}

@@ -320,7 +320,14 @@ pub async fn decide_objection(
             Some(add_change(&state, &election, &resident).await?)
         }
         Some(ChangeInput::Edit { resident, edit }) => Some(RollChangeKind::Edit {
-            resident: regn::resolve(&*state.store, &election, "change.resident", &resident).await?,
+            resident: regn::resolve(
+                &*state.store,
+                &election,
+                "change.resident",
+                &resident,
+                rule::REG_5,
+            )
+            .await?,
             edit,
         }),
     };
