@@ -824,9 +824,10 @@ async fn roll_to_formal_list(app: TestApp) {
     app.stop().await.unwrap();
 }
 
-/// ZJ-2020 (R-NOM-2): a paper naming one person for two positions is kept,
-/// void, and spends nobody's nomination.
-async fn one_person_for_two_positions_voids_the_paper(app: TestApp) {
+/// ZJ-2020: a paper naming one person for two positions is kept, void, and
+/// spends nobody's nomination (R-NOM-2); a candidate's spouse cannot be
+/// counting staff (R-POLL-2); too few scrutineers are shown (R-POLL-1).
+async fn zhejiang_voids_double_papers_and_bars_relatives(app: TestApp) {
     let token = app.set_up_committee("chair").await.unwrap();
     let day = today() + Duration::days(31);
     let (e, v) = published_election(&app, &token, "zhejiang-2020", day, 42).await;
@@ -863,6 +864,92 @@ async fn one_person_for_two_positions_voids_the_paper(app: TestApp) {
     );
     assert_eq!(valid["nomination"]["number"], 2);
     assert!(valid["nomination"]["void"].is_null());
+
+    // R-POLL-2 under ZJ-2020: a candidate's spouse cannot count either.
+    for (who, position) in [
+        (&v[2], "director"),
+        (&v[3], "member"),
+        (&v[4], "member"),
+        (&v[5], "member"),
+        (&v[6], "member"),
+        (&v[7], "member"),
+    ] {
+        ok(
+            &call(
+                &app,
+                Method::POST,
+                &format!("{e}/nominations"),
+                &token,
+                Some(self_paper(who, position)),
+            )
+            .await,
+            StatusCode::CREATED,
+        );
+    }
+    ok(
+        &call(
+            &app,
+            Method::POST,
+            &format!("{e}/formal-list"),
+            &token,
+            None,
+        )
+        .await,
+        StatusCode::CREATED,
+    );
+    let relation = ok(
+        &call(
+            &app,
+            Method::POST,
+            &format!("{e}/relations"),
+            &token,
+            Some(json!({"a": &v[30], "b": &v[3], "kind": "spouse"})),
+        )
+        .await,
+        StatusCode::CREATED,
+    );
+    assert_eq!(relation["kind"], "spouse");
+    let reply = call(
+        &app,
+        Method::POST,
+        &format!("{e}/relations"),
+        &token,
+        Some(json!({"a": &v[3], "b": &v[30], "kind": "close_relative"})),
+    )
+    .await;
+    assert_eq!(reply.0, StatusCode::CONFLICT, "{}", reply.1);
+    let reply = call(
+        &app,
+        Method::POST,
+        &format!("{e}/counting-staff"),
+        &token,
+        Some(json!({"resident": &v[30], "role": "counter", "station": "中心投票站"})),
+    )
+    .await;
+    refused(
+        &reply,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "R-POLL-2",
+        "candidate_relative",
+    );
+    ok(
+        &call(
+            &app,
+            Method::POST,
+            &format!("{e}/counting-staff"),
+            &token,
+            Some(json!({"resident": &v[31], "role": "scrutineer", "station": "中心投票站"})),
+        )
+        .await,
+        StatusCode::CREATED,
+    );
+    // R-POLL-1: one scrutineer where three are needed is shown.
+    let status = ok(
+        &call(&app, Method::GET, &format!("{e}/nomination"), &token, None).await,
+        StatusCode::OK,
+    );
+    assert_eq!(status["staff_problems"][0]["rule"], "R-POLL-1", "{status}");
+    assert_eq!(status["relations"][0]["kind"], "spouse");
     app.stop().await.unwrap();
 }
 
@@ -879,5 +966,5 @@ macro_rules! on_both_backends {
 
 on_both_backends!(
     roll_to_formal_list,
-    one_person_for_two_positions_voids_the_paper
+    zhejiang_voids_double_papers_and_bars_relatives
 );

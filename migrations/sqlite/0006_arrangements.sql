@@ -10,3 +10,19 @@ CREATE TABLE election_arrangements (
     document    TEXT NOT NULL
                 CONSTRAINT election_arrangements_document_check CHECK (json_valid(document))
 ) STRICT;
+
+-- Declared family relations between residents of an election's roll
+-- (spouse or close relative), as the committee records them: R-POLL-2
+-- (ZJ-2020, SH-2020) bars candidates' spouses and close relatives from the
+-- counting staff; R-BODY-4 bars them from the supervisory committee. One
+-- row per unordered pair (a < b), so a relation is recorded once.
+CREATE TABLE relations (
+    election_id TEXT NOT NULL REFERENCES elections (id) ON DELETE CASCADE,
+    a           TEXT NOT NULL CONSTRAINT relations_a_check CHECK (length(a) = 36),
+    b           TEXT NOT NULL CONSTRAINT relations_b_check CHECK (length(b) = 36),
+    kind        TEXT NOT NULL
+                CONSTRAINT relations_kind_check CHECK (kind IN ('spouse', 'close_relative')),
+    recorded_by TEXT NOT NULL,
+    PRIMARY KEY (election_id, a, b),
+    CONSTRAINT relations_ordered_check CHECK (a < b)
+) STRICT;

@@ -33,3 +33,57 @@ pub struct RegistrationPlace {
     #[serde(default)]
     pub serves: String,
 }
+
+/// A declared family relation between two residents of the roll (R-POLL-2,
+/// R-BODY-4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RelationKind {
+    /// 配偶
+    Spouse,
+    /// 近亲属
+    CloseRelative,
+}
+
+impl RelationKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            RelationKind::Spouse => "spouse",
+            RelationKind::CloseRelative => "close_relative",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "spouse" => RelationKind::Spouse,
+            "close_relative" => RelationKind::CloseRelative,
+            _ => return None,
+        })
+    }
+}
+
+/// Two residents (record ids; the store keeps the pair once, in id order)
+/// and how they are related.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Relation {
+    pub a: uuid::Uuid,
+    pub b: uuid::Uuid,
+    pub kind: RelationKind,
+    pub recorded_by: String,
+}
+
+impl Relation {
+    /// The same relation with `a < b`, as stored.
+    pub fn ordered(&self) -> Relation {
+        let (a, b) = if self.a <= self.b {
+            (self.a, self.b)
+        } else {
+            (self.b, self.a)
+        };
+        Relation {
+            a,
+            b,
+            ..self.clone()
+        }
+    }
+}

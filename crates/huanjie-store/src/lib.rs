@@ -664,6 +664,14 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<()>;
     /// The arrangements, all undecided when never set.
     async fn arrangements(&self, election_id: Uuid) -> StoreResult<Arrangements>;
+    /// Records a family relation (stored once per pair, in id order).
+    /// `State(NotPublished)` before the voter list is published,
+    /// `Nomination(NotOnRoll)` for a resident not on this roll,
+    /// `Nomination(Duplicate)` when the pair is already recorded,
+    /// `State(Empty)` for a resident related to themself.
+    async fn record_relation(&self, election_id: Uuid, relation: &Relation) -> StoreResult<()>;
+    /// Every recorded relation, pairs in id order.
+    async fn list_relations(&self, election_id: Uuid) -> StoreResult<Vec<Relation>>;
 }
 
 /// Which adapter a database URL selects.

@@ -35,7 +35,7 @@ use crate::{
 };
 use crate::{
     Arrangements, CommitteeMember, FormalList, FormalListOutcome, NewCommitteeMember,
-    NewFormalList, NewNomination, NewStaff, Nomination, PreliminaryVote, SeatPlan, Staff,
+    NewFormalList, NewNomination, NewStaff, Nomination, PreliminaryVote, Relation, SeatPlan, Staff,
     Withdrawal,
 };
 use huanjie_core::profile::RegistrationRules;
@@ -791,6 +791,14 @@ impl Store for SqliteStore {
         .await
         .map_err(|e| write_error(e, "arrangements"))?;
         Ok(())
+    }
+
+    async fn record_relation(&self, election_id: Uuid, relation: &Relation) -> StoreResult<()> {
+        nomination::record_relation(self, election_id, relation).await
+    }
+
+    async fn list_relations(&self, election_id: Uuid) -> StoreResult<Vec<Relation>> {
+        nomination::list_relations(self, election_id).await
     }
 
     async fn arrangements(&self, election_id: Uuid) -> StoreResult<Arrangements> {

@@ -18,8 +18,8 @@ use huanjie_store::{
     Arrangements, BodyKind, CandidateStatus, CommitteeRole, Named, NewCommitteeMember, NewElection,
     NewFormalList, NewNomination, NewProxy, NewPublication, NewResident, NewStaff, NominationKind,
     NominationStateError, PositionSeats, PreliminaryVote, ProxyOutcome, PublishOutcome,
-    RegistrationPlace, ResidentQuery, RollOutcome, SeatPlan, StaffRole, StateError, Store,
-    StoreError, VoidReason, Withdrawal,
+    RegistrationPlace, Relation, RelationKind, ResidentQuery, RollOutcome, SeatPlan, StaffRole,
+    StateError, Store, StoreError, VoidReason, Withdrawal,
 };
 use huanjie_testkit::postgres::{fresh_database, fresh_sqlite_path};
 use uuid::Uuid;
@@ -87,6 +87,7 @@ conformance!(
     counting_staff_refuses_candidates,
     a_candidate_cannot_be_a_proxy,
     arrangements_round_trip,
+    relations_are_recorded_once_per_pair,
 );
 
 /// A voter of the roll: `n` numbers the ID, the name, the row.
@@ -711,4 +712,74 @@ async fn arrangements_round_trip(store: Arc<dyn Store>) {
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::NotFound(_)), "{err:?}");
+}
+
+async fn relations_are_recorded_once_per_pair(store: Arc<dyn Store>) {
+    let (early, ids) = election(&*store, false).await;
+    let rel = |a: &str, b: &str, kind| Relation {
+        a: ids[a],
+        b: ids[b],
+        kind,
+        recorded_by: "committee".to_owned(),
+    };
+    let err = store
+        .record_relation(early, &rel("丁一", "万二", RelationKind::Spouse))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::State(StateError::NotPublished)),
+        "{err:?}"
+    );
+
+    let (e, ids) = election(&*store, true).await;
+    let rel = |a: &str, b: &str, kind| Relation {
+        a: ids[a],
+        b: ids[b],
+        kind,
+        recorded_by: "committee".to_owned(),
+    };
+    let spouses = rel("丁一", "万二", RelationKind::Spouse);
+    store.record_relation(e, &spouses).await.unwrap();
+    // The same pair the other way round is the same relation.
+    let err = store
+        .record_relation(e, &rel("万二", "丁一", RelationKind::CloseRelative))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        nomination_error(err),
+        NominationStateError::Duplicate("relation")
+    );
+    let err = store
+        .record_relation(e, &rel("丁一", "丁一", RelationKind::Spouse))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::State(StateError::Empty(_))),
+        "{err:?}"
+    );
+    let stranger = Uuid::new_v4();
+    let err = store
+        .record_relation(
+            e,
+            &Relation {
+                b: stranger,
+                ..spouses.clone()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        nomination_error(err),
+        NominationStateError::NotOnRoll(stranger)
+    );
+    store
+        .record_relation(e, &rel("田八", "于三", RelationKind::CloseRelative))
+        .await
+        .unwrap();
+    let mut expected = vec![
+        spouses.ordered(),
+        rel("于三", "田八", RelationKind::CloseRelative).ordered(),
+    ];
+    expected.sort_by_key(|r| (r.a, r.b));
+    assert_eq!(store.list_relations(e).await.unwrap(), expected);
 }

@@ -256,7 +256,20 @@ pub struct Status {
     /// R-BODY-3 over the standing formal candidates.
     pub women: Option<WomenReport<Uuid>>,
     pub staff: Vec<Staff>,
+    /// R-POLL-1: stations with fewer scrutineers than the profile's minimum.
+    pub staff_problems: Vec<RefusalView>,
+    /// Recorded family relations (R-POLL-2), with names.
+    pub relations: Vec<RelationView>,
     pub timeline: Vec<ItemStatus>,
+}
+
+/// A recorded relation with both names.
+#[derive(Debug, Clone, Serialize)]
+pub struct RelationView {
+    #[serde(flatten)]
+    pub relation: huanjie_store::Relation,
+    pub a_name: String,
+    pub b_name: String,
 }
 
 fn composition_of(seats: &[PositionSeats]) -> Result<Composition, HttpError> {
@@ -415,6 +428,45 @@ pub async fn status(
         size::women(&standing)
     });
     let staff = store.list_staff(election.id).await?;
+    let mut scrutineers: BTreeMap<String, u32> = BTreeMap::new();
+    for s in &staff {
+        let n = scrutineers.entry(s.station.clone()).or_default();
+        if s.role == StaffRole::Scrutineer {
+            *n += 1;
+        }
+    }
+    let staff_problems = staff::scrutineer_shortfalls(&scrutineers, rules)
+        .iter()
+        .map(|f| RefusalView {
+            code: f.code(),
+            rule: f.rule(),
+            message: f.message_zh(),
+            message_en: f.message_en(),
+            person: None,
+            name: None,
+        })
+        .collect();
+    let recorded = store.list_relations(election.id).await?;
+    let related = self::people(
+        store,
+        election,
+        recorded.iter().flat_map(|r| [r.a, r.b]).collect(),
+    )
+    .await?;
+    let relations = recorded
+        .into_iter()
+        .map(|relation| RelationView {
+            a_name: related
+                .get(&relation.a)
+                .map(|r| r.name.clone())
+                .unwrap_or_default(),
+            b_name: related
+                .get(&relation.b)
+                .map(|r| r.name.clone())
+                .unwrap_or_default(),
+            relation,
+        })
+        .collect();
     let registration = store.registration_state(election.id).await?;
     let mut happened = BTreeMap::new();
     if let Some(p) = &registration.publication {
@@ -441,6 +493,8 @@ pub async fn status(
         formal_list,
         women,
         staff,
+        staff_problems,
+        relations,
         timeline: timeline::status(&items, &happened, today),
     })
 }
@@ -1005,8 +1059,10 @@ pub struct StaffRequest {
 }
 
 /// R-POLL-2: appoints a scrutineer, caller or counter; a standing formal
-/// candidate is refused. (Relatives are not recorded yet, so the
-/// profile's bar on candidates' relatives cannot be checked here.)
+/// candidate is refused, and where the profile says so, a candidate's
+/// spouse or close relative by the recorded relations. (A relation
+/// recorded after the appointment does not undo it; the status shows the
+/// staff as they stand.)
 pub async fn appoint_staff(
     store: &dyn Store,
     election: &Election,
@@ -1035,9 +1091,27 @@ pub async fn appoint_staff(
                 .collect()
         })
         .unwrap_or_default();
+    // Candidates this person is a spouse or close relative of, from the
+    // recorded relations; the core applies them where the profile bars
+    // relatives (ZJ-2020, SH-2020).
+    let related: Vec<Uuid> = store
+        .list_relations(election.id)
+        .await?
+        .into_iter()
+        .filter_map(|r| match (r.a == resident, r.b == resident) {
+            (true, _) => Some(r.b),
+            (_, true) => Some(r.a),
+            _ => None,
+        })
+        .filter(|other| candidates.contains(other))
+        .collect();
+    let mut relatives_of_candidates = BTreeMap::new();
+    if !related.is_empty() {
+        relatives_of_candidates.insert(resident, related);
+    }
     let facts = StaffFacts {
         candidates,
-        relatives_of_candidates: BTreeMap::new(),
+        relatives_of_candidates,
     };
     let assignment = [StaffAssignment {
         person: resident,
@@ -1130,4 +1204,40 @@ pub async fn set_arrangements(
     }
     store.set_arrangements(election.id, a).await?;
     Ok(a.clone())
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RelationRequest {
+    /// Record ids or resident IDs of the two residents.
+    pub a: String,
+    pub b: String,
+    /// `spouse` or `close_relative`.
+    pub kind: String,
+}
+
+/// Records that two residents are spouses or close relatives (R-POLL-2,
+/// R-BODY-4).
+pub async fn record_relation(
+    store: &dyn Store,
+    election: &Election,
+    request: &RelationRequest,
+    by: &str,
+) -> Result<huanjie_store::Relation, HttpError> {
+    let kind = huanjie_store::RelationKind::parse(request.kind.trim()).ok_or_else(|| {
+        bad(
+            "kind",
+            "关系（kind）：应为 spouse（配偶）或 close_relative（近亲属）".into(),
+            "kind: must be spouse or close_relative".into(),
+        )
+    })?;
+    let a = resolve(store, election, "a", &request.a, rule::POLL_2).await?;
+    let b = resolve(store, election, "b", &request.b, rule::POLL_2).await?;
+    let relation = huanjie_store::Relation {
+        a,
+        b,
+        kind,
+        recorded_by: by.to_owned(),
+    };
+    store.record_relation(election.id, &relation).await?;
+    Ok(relation.ordered())
 }

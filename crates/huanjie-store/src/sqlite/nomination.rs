@@ -16,7 +16,8 @@ use crate::common::{self, micros, write_error};
 use crate::{
     Candidate, CommitteeMember, FormalList, FormalListOutcome, Named, NewCommitteeMember,
     NewFormalList, NewNomination, NewStaff, Nomination, NominationStateError as N, PreliminaryVote,
-    SeatPlan, Staff, StateError, StoreError, StoreResult, VoidReason, Withdrawal,
+    Relation, RelationKind, SeatPlan, Staff, StateError, StoreError, StoreResult, VoidReason,
+    Withdrawal,
 };
 
 type Tx<'c> = Transaction<'c, Sqlite>;
@@ -829,4 +830,59 @@ pub(super) async fn is_candidate(
     .bind(resident.to_string())
     .fetch_one(conn)
     .await?)
+}
+
+pub(super) async fn record_relation(
+    store: &SqliteStore,
+    election_id: Uuid,
+    relation: &Relation,
+) -> StoreResult<()> {
+    let r = relation.ordered();
+    if r.a == r.b {
+        return Err(StateError::Empty("a second, different resident").into());
+    }
+    in_tx!(store, |tx| {
+        election_exists(&mut tx, election_id).await?;
+        voters_published(&mut tx, election_id).await?;
+        on_roll(&mut tx, election_id, r.a).await?;
+        on_roll(&mut tx, election_id, r.b).await?;
+        sqlx::query(
+            "INSERT INTO relations (election_id, a, b, kind, recorded_by) \
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(election_id.to_string())
+        .bind(r.a.to_string())
+        .bind(r.b.to_string())
+        .bind(r.kind.code())
+        .bind(&r.recorded_by)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| match write_error(e, "relation") {
+            StoreError::Conflict(_) => N::Duplicate("relation").into(),
+            other => other,
+        })?;
+        Ok(())
+    })
+}
+
+pub(super) async fn list_relations(
+    store: &SqliteStore,
+    election_id: Uuid,
+) -> StoreResult<Vec<Relation>> {
+    sqlx::query("SELECT a, b, kind, recorded_by FROM relations WHERE election_id = ? ORDER BY a, b")
+        .bind(election_id.to_string())
+        .fetch_all(&store.pool)
+        .await?
+        .iter()
+        .map(|row| {
+            let kind: String = row.try_get("kind")?;
+            Ok(Relation {
+                a: get_uuid(row, "a")?,
+                b: get_uuid(row, "b")?,
+                kind: RelationKind::parse(&kind)
+                    .ok_or_else(|| StoreError::Corrupt(format!("unknown relation {kind:?}")))?,
+                recorded_by: row.try_get("recorded_by")?,
+            })
+        })
+        .collect()
 }

@@ -100,6 +100,10 @@ pub fn routes() -> Router<AppState> {
             post(nomination::appoint_staff),
         )
         .route(
+            "/elections/{election_id}/relations",
+            post(nomination::record_relation),
+        )
+        .route(
             "/elections/{election_id}/arrangements",
             get(nomination::arrangements).put(nomination::set_arrangements),
         )

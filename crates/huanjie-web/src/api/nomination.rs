@@ -19,8 +19,8 @@ use super::ApiJson;
 use crate::auth::Principal;
 use crate::error::HttpError;
 use crate::nomination::{
-    self as nom, to_json, MemberRequest, NominationRequest, SeatsRequest, StaffRequest,
-    VoteRequest, WithdrawalRequest,
+    self as nom, to_json, MemberRequest, NominationRequest, RelationRequest, SeatsRequest,
+    StaffRequest, VoteRequest, WithdrawalRequest,
 };
 use crate::state::AppState;
 
@@ -204,4 +204,19 @@ pub async fn set_arrangements(
     let election = election_for(&state, &principal, &election_id).await?;
     let stored = nom::set_arrangements(&*state.store, &election, &input).await?;
     Ok(Json(to_json(&stored)?))
+}
+
+/// `POST /elections/{id}/relations` `{"a","b","kind"}`: two residents are
+/// spouses or close relatives (R-POLL-2, R-BODY-4).
+pub async fn record_relation(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(election_id): Path<String>,
+    ApiJson(input): ApiJson<RelationRequest>,
+) -> Result<(StatusCode, Json<Value>), HttpError> {
+    principal.require_committee()?;
+    let election = election_for(&state, &principal, &election_id).await?;
+    let relation =
+        nom::record_relation(&*state.store, &election, &input, &username(&principal)).await?;
+    Ok((StatusCode::CREATED, Json(to_json(&relation)?)))
 }
