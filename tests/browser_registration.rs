@@ -118,6 +118,66 @@ async fn publish_object_and_register_proxies_on_a_phone() {
     submit(c, "#objection-1 .answer").await;
     assert!(text_of(c, "#objection-1").await.contains("已答复"));
 
+    // Upheld objections change the list in the same step: a wrong entry
+    // struck off, an omitted voter added; both recorded with the reason.
+    let voters_now = |t: String| t.trim().parse::<u64>().unwrap();
+    let before = voters_now(text_of(c, "#reg-voters").await);
+    type_into(c, "#obj-lodger", "钱七").await;
+    type_into(c, "#obj-subject-id", &voter(8)).await;
+    c.find(Locator::Css("#obj-kind"))
+        .await
+        .unwrap()
+        .select_by_value("wrong_entry")
+        .await
+        .unwrap();
+    type_into(c, "#obj-claim", "此人已将户籍迁往外省并在外省登记").await;
+    submit(c, "#objection-submit").await;
+    c.find(Locator::Css("#strike-2"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    type_into(c, "#reason-2", "经核实已在外省登记").await;
+    submit(c, "#objection-2 .uphold").await;
+    assert!(text_of(c, "#objection-2").await.contains("成立"));
+    let changes = text_of(c, "#reg-changes").await;
+    assert!(
+        changes.contains(&voter(8)) && changes.contains("经核实已在外省登记"),
+        "{changes}"
+    );
+    assert_eq!(voters_now(text_of(c, "#reg-voters").await), before - 1);
+
+    let first17 = "53010219700101135";
+    let digits: Vec<u32> = first17.chars().map(|ch| ch.to_digit(10).unwrap()).collect();
+    let missing = format!(
+        "{first17}{}",
+        huanjie_core::resident_id::check_character(&digits.try_into().unwrap())
+    );
+    type_into(c, "#obj-lodger", "孙八").await;
+    type_into(c, "#obj-subject", "周九").await;
+    c.find(Locator::Css("#obj-kind"))
+        .await
+        .unwrap()
+        .select_by_value("omission")
+        .await
+        .unwrap();
+    type_into(c, "#obj-claim", "周九在本社区居住多年，名单上没有").await;
+    submit(c, "#objection-submit").await;
+    type_into(c, "#add-name-3", "周九").await;
+    type_into(c, "#add-id-3", &missing).await;
+    type_into(c, "#add-group-3", "第一居民小组").await;
+    type_into(c, "#add-household-3", "0999").await;
+    type_into(c, "#reason-3", "经核实应予补登").await;
+    submit(c, "#objection-3 .uphold").await;
+    assert!(text_of(c, "#objection-3").await.contains("成立"));
+    let changes = text_of(c, "#reg-changes").await;
+    assert!(
+        changes.contains("周九") && changes.contains(&missing),
+        "{changes}"
+    );
+    assert_eq!(voters_now(text_of(c, "#reg-voters").await), before);
+
     // Three proxies to one voter; the fourth is refused with R-POLL-4.
     for (n, grantor) in [3, 4, 5, 6].into_iter().enumerate() {
         type_into(c, "#proxy-grantor", &voter(grantor)).await;

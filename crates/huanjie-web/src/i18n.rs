@@ -244,6 +244,11 @@ messages! {
     obj_answered => "已答复", "Answered";
     obj_answer_due => "答复期限", "Answer due";
     obj_none => "尚无异议", "No objections";
+    obj_change => "异议成立时对名单的更改（可选）", "The change to the list if upheld (optional)";
+    obj_change_add => "补登该选民", "Add this voter";
+    obj_change_strike => "将异议对象从选民名单中除名", "Strike the subject off the voter list";
+    obj_change_edit => "更正异议对象的登记信息（只填要改的项）", "Correct the subject's entry (fill in only what changes)";
+    obj_address => "住址", "Address";
     proxy_title => "委托投票", "Proxies";
     proxy_grantor => "委托人", "Voter giving the authorisation";
     proxy_proxy => "受委托人", "Proxy";

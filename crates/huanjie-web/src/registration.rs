@@ -463,6 +463,21 @@ pub async fn resolve(
         .ok_or_else(|| not_on_roll(field, rule))
 }
 
+/// A resident to add to the roll (an omission put right), checked like an
+/// imported row. Added residents are numbered after the roll's rows, as if
+/// appended to the file.
+pub async fn add_change(
+    store: &dyn Store,
+    election: &Election,
+    input: &ResidentInput,
+) -> Result<huanjie_store::RollChangeKind, HttpError> {
+    let rules = rules(election)?;
+    let mut resident = new_resident(input, election.election_day, &rules).map_err(refusals)?;
+    let on_roll = store.roll_summary(election.id).await?.residents;
+    resident.row = u32::try_from(on_roll.saturating_add(2)).unwrap_or(u32::MAX);
+    Ok(huanjie_store::RollChangeKind::Add { resident })
+}
+
 /// An objection as a person fills it in.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct ObjectionRequest {

@@ -1,6 +1,6 @@
 //! Nomination on PostgreSQL (R-BODY-1/2/5, R-NOM-1..6, R-POLL-2).
 //!
-//! Schema: `migrations/postgres/0005_nomination.sql`. Every step that
+//! Schema: `migrations/postgres/0004_nomination.sql`. Every step that
 //! changes state is one transaction that first locks the election's row
 //! (`FOR UPDATE`), as registration's steps do, so what it reads to decide
 //! (whether the formal list is fixed, the next paper number, who is a

@@ -1,6 +1,6 @@
 //! Nomination on SQLite (R-BODY-1/2/5, R-NOM-1..6, R-POLL-2).
 //!
-//! Schema: `migrations/sqlite/0005_nomination.sql`. Every step that changes
+//! Schema: `migrations/sqlite/0004_nomination.sql`. Every step that changes
 //! state is one `BEGIN IMMEDIATE` transaction, so what it reads to decide
 //! (whether the formal list is fixed, the next paper number, who is a
 //! candidate) cannot change before it commits. Refusals roll back.

@@ -129,7 +129,7 @@ pub async fn add_resident(
     principal.require_committee()?;
     let election = election_for(&state, &principal, &election_id).await?;
     let reason = regn::required("reason", "理由", &input.reason)?;
-    let change = add_change(&state, &election, &input.resident).await?;
+    let change = regn::add_change(&*state.store, &election, &input.resident).await?;
     let amendment = RollAmendment {
         change,
         reason,
@@ -138,21 +138,6 @@ pub async fn add_resident(
     };
     let c = regn::amend(&*state.store, &election, &amendment, state.clock.now()).await?;
     Ok((StatusCode::CREATED, Json(to_json(&c)?)))
-}
-
-/// A resident to add, checked like an imported row. Added residents are
-/// numbered after the roll's rows, as if appended to the file.
-async fn add_change(
-    state: &AppState,
-    election: &Election,
-    input: &ResidentInput,
-) -> Result<RollChangeKind, HttpError> {
-    let rules = regn::rules(election)?;
-    let mut resident =
-        regn::new_resident(input, election.election_day, &rules).map_err(regn::refusals)?;
-    let on_roll = state.store.roll_summary(election.id).await?.residents;
-    resident.row = u32::try_from(on_roll.saturating_add(2)).unwrap_or(u32::MAX);
-    Ok(RollChangeKind::Add { resident })
 }
 
 #[derive(Debug, Deserialize)]
@@ -317,7 +302,7 @@ pub async fn decide_objection(
     let change = match input.change {
         None => None,
         Some(ChangeInput::Add { resident }) => {
-            Some(add_change(&state, &election, &resident).await?)
+            Some(regn::add_change(&*state.store, &election, &resident).await?)
         }
         Some(ChangeInput::Edit { resident, edit }) => Some(RollChangeKind::Edit {
             resident: regn::resolve(

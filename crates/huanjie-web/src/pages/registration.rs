@@ -15,7 +15,8 @@ use axum::Form;
 use huanjie_core::registration::deadline;
 use huanjie_core::registration::mode::Mode;
 use huanjie_store::{
-    Election, ObjectionDecision, ObjectionKind, ObjectionStatus, RegistrationSetup, Role,
+    Election, ObjectionDecision, ObjectionKind, ObjectionStatus, RegistrationSetup, ResidentEdit,
+    Role, RollChangeKind,
 };
 use serde::Deserialize;
 
@@ -45,6 +46,10 @@ struct ObjectionRow {
     lodger: String,
     subject: String,
     kind: &'static str,
+    /// The kind's code, which decides the change the decision form offers.
+    kind_code: &'static str,
+    /// Whether the objection names a resident of the list.
+    has_subject: bool,
     claim: String,
     status: &'static str,
     lodged: bool,
@@ -208,6 +213,8 @@ async fn view(
             lodger: o.lodger.clone(),
             subject: o.subject.clone(),
             kind: kind_label(o.kind, t),
+            kind_code: o.kind.code(),
+            has_subject: o.subject_resident.is_some(),
             claim: o.claim.clone(),
             status: status_label(o.status, t),
             lodged: o.status == ObjectionStatus::Lodged,
@@ -479,12 +486,81 @@ pub async fn lodge_objection(
     .await
 }
 
-#[derive(Debug, Deserialize)]
+/// A decision, with the change an upheld objection makes to the list:
+/// an omitted voter added (`add_*`), the subject struck off (`strike`), or
+/// the subject's entry corrected (`edit_*`). Fields left empty change
+/// nothing.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct DecisionForm {
-    #[serde(default)]
     upheld: String,
-    #[serde(default)]
     reason: String,
+    add_name: String,
+    add_resident_id: String,
+    add_gender: String,
+    add_group: String,
+    add_household: String,
+    add_address: String,
+    strike: String,
+    edit_name: String,
+    edit_group: String,
+    edit_household: String,
+    edit_address: String,
+}
+
+fn filled(s: &str) -> Option<String> {
+    let s = s.trim();
+    (!s.is_empty()).then(|| s.to_owned())
+}
+
+/// The change an upheld decision makes, from the form; `None` for none.
+async fn decision_change(
+    state: &AppState,
+    election: &Election,
+    objection: uuid::Uuid,
+    form: &DecisionForm,
+) -> Result<Option<RollChangeKind>, HttpError> {
+    if form.upheld != "1" {
+        return Ok(None);
+    }
+    if filled(&form.add_name).is_some() || filled(&form.add_resident_id).is_some() {
+        let input = regn::ResidentInput {
+            name: form.add_name.trim().to_owned(),
+            gender: form.add_gender.trim().to_owned(),
+            resident_id: form.add_resident_id.trim().to_owned(),
+            group: form.add_group.trim().to_owned(),
+            household: form.add_household.trim().to_owned(),
+            address: form.add_address.trim().to_owned(),
+            ..regn::ResidentInput::default()
+        };
+        return Ok(Some(
+            regn::add_change(&*state.store, election, &input).await?,
+        ));
+    }
+    let o = regn::objection_of(&*state.store, election, objection).await?;
+    let Some(subject) = o.subject_resident else {
+        return Ok(None);
+    };
+    let edit = if form.strike == "1" {
+        ResidentEdit {
+            exclusion: Some(Some("struck_off".to_owned())),
+            ..ResidentEdit::default()
+        }
+    } else {
+        ResidentEdit {
+            name: filled(&form.edit_name),
+            group: filled(&form.edit_group),
+            household: filled(&form.edit_household),
+            address: filled(&form.edit_address),
+            ..ResidentEdit::default()
+        }
+    };
+    Ok(
+        (edit != ResidentEdit::default()).then_some(RollChangeKind::Edit {
+            resident: subject,
+            edit,
+        }),
+    )
 }
 
 /// A page path id that is not a UUID names nothing.
@@ -492,8 +568,8 @@ fn path_id(raw: &str) -> Result<uuid::Uuid, HttpError> {
     uuid::Uuid::parse_str(raw).map_err(|_| HttpError::NotFound)
 }
 
-/// `POST /elections/{id}/registration/objections/{objection}/decision`
-/// (a decision without a change to the list; changes go through the API).
+/// `POST /elections/{id}/registration/objections/{objection}/decision`:
+/// the decision and, when upheld, its change to the list in the same step.
 pub async fn decide_objection(
     State(state): State<AppState>,
     principal: MaybePrincipal,
@@ -511,11 +587,12 @@ pub async fn decide_objection(
             let upheld = form.upheld == "1";
             let now = state.clock.now();
             let id = path_id(&objection)?;
+            let change = decision_change(&state, &election, id, &form).await?;
             let decision = ObjectionDecision {
                 upheld,
                 reason: form.reason,
                 by,
-                change: None,
+                change,
             };
             regn::decide_objection(&*state.store, &election, id, decision, now)
                 .await

@@ -1,4 +1,4 @@
--- Huanjie schema, version 5, SQLite flavour: nomination (R-BODY-1/2/5,
+-- Huanjie schema, version 4, SQLite flavour: nomination (R-BODY-1/2/5,
 -- R-NOM-1..6) and the counting staff (R-POLL-2).
 --
 -- Same conventions as 0001_init.sql (UUID and instant TEXT, ISO dates,
@@ -7,7 +7,6 @@
 -- nomination.rs). Residents are referenced by record id without a foreign
 -- key, as in 0003: the adapter checks that a referenced resident is on the
 -- election's current roll inside the transaction that writes.
--- (Version 4 is reserved for the import-speed work.)
 
 -- R-BODY-1/2: how the committee fixed the seats (the seats themselves are
 -- `election_seats`). At most one per election, replaced on change.

@@ -1,4 +1,4 @@
--- Huanjie schema, version 5, PostgreSQL flavour: nomination (R-BODY-1/2/5,
+-- Huanjie schema, version 4, PostgreSQL flavour: nomination (R-BODY-1/2/5,
 -- R-NOM-1..6) and the counting staff (R-POLL-2).
 --
 -- Every state-changing step runs in one transaction that first locks the
@@ -7,7 +7,6 @@
 -- steps do: a proxy registration (R-POLL-4: a candidate cannot be a proxy)
 -- and the fixing of the formal list take turns. Residents are referenced
 -- by (id, election_id), which keeps them to their own election's roll.
--- (Version 4 is reserved for the import-speed work.)
 
 -- R-BODY-1/2: how the committee fixed the seats (the seats themselves are
 -- `election_seats`). At most one per election, replaced on change.
