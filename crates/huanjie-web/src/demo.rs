@@ -11,8 +11,10 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use anyhow::Context;
-use chrono::{Days, NaiveDate};
-use huanjie_store::{BodyKind, NewElection, NewUser, PositionSeats, Role, Store};
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use huanjie_store::{
+    BodyKind, Election, NewElection, NewUser, PositionSeats, Resident, ResidentQuery, Role, Store,
+};
 use ring::rand::{SecureRandom, SystemRandom};
 
 use crate::clock::Clock;
@@ -110,10 +112,11 @@ pub async fn seed(
             election_day,
             seats,
         };
-        store
+        let election = store
             .create_election(&new, now)
             .await
             .context("creating the demo election")?;
+        fill(store, &election, now).await?;
         seeded.election_created = true;
     }
     if store.count_users().await.context("counting users")? == 0 {
@@ -136,6 +139,74 @@ pub async fn seed(
         seeded.password = Some(plain);
     }
     Ok(seeded)
+}
+
+/// Gives the demo election something to look at, through the same steps
+/// the committee takes: a generated roll of 600 residents, the voter list
+/// published, a five-member election committee and a few nominations
+/// (self-nominations, the director's contested by a third, so the page
+/// asks for a preliminary vote). The formal list is left for the visitor.
+async fn fill(store: &dyn Store, election: &Election, now: DateTime<Utc>) -> anyhow::Result<()> {
+    let csv = huanjie_registration::generate_roll_csv(
+        7,
+        600,
+        election.election_day,
+        huanjie_registration::Encoding::Utf8,
+    );
+    let imported = crate::roll::import(store, election, csv, false, now)
+        .await
+        .context("importing the demo roll")?;
+    anyhow::ensure!(imported.written, "the generated demo roll was refused");
+    crate::registration::publish(store, election, DEMO_USERNAME, now)
+        .await
+        .map_err(|e| anyhow::anyhow!("publishing the demo voter list: {e}"))?;
+    let page = store
+        .search_residents(
+            election.id,
+            &ResidentQuery {
+                voters_only: true,
+                limit: 40,
+                ..ResidentQuery::default()
+            },
+        )
+        .await
+        .context("reading the demo roll")?;
+    let voters: Vec<&Resident> = page.residents.iter().filter(|r| !r.waived).collect();
+    anyhow::ensure!(voters.len() >= 20, "the demo roll has too few voters");
+    for (i, role) in ["chair", "vice_chair", "member", "member", "member"]
+        .into_iter()
+        .enumerate()
+    {
+        let r = voters[10 + i];
+        let member = crate::nomination::MemberRequest {
+            name: r.name.clone(),
+            gender: r.gender.clone(),
+            role: role.to_owned(),
+            resident: r.id.to_string(),
+        };
+        crate::nomination::add_member(store, election, &member, now)
+            .await
+            .map_err(|e| anyhow::anyhow!("the demo election committee: {e}"))?;
+    }
+    let positions = [
+        "director", "director", "director", "deputy", "deputy", "member", "member", "member",
+        "member",
+    ];
+    for (r, position) in voters.iter().zip(positions) {
+        let paper = crate::nomination::NominationRequest {
+            kind: "self_nomination".to_owned(),
+            nominators: vec![r.id.to_string()],
+            nominees: vec![crate::nomination::NamedRequest {
+                resident: r.id.to_string(),
+                position: position.to_owned(),
+            }],
+            nominated_by: String::new(),
+        };
+        crate::nomination::nominate(store, election, &paper, DEMO_USERNAME, now)
+            .await
+            .map_err(|e| anyhow::anyhow!("a demo nomination: {e}"))?;
+    }
+    Ok(())
 }
 
 /// Opens the demo database, seeds it if empty, prints how to sign in and
@@ -220,9 +291,10 @@ mod tests {
         let store = SqliteStore::open(dir.path().join("demo.db")).await.unwrap();
         let today = NaiveDate::from_ymd_opt(2026, 5, 1).unwrap();
         let iterations = NonZeroU32::new(1_000).unwrap();
-        let first = seed(&store, today, chrono::Utc::now(), iterations)
-            .await
-            .unwrap();
+        // "now" on the same day, as the demo passes it (the voter list is
+        // published today, 30 days before election day).
+        let now = today.and_hms_opt(2, 0, 0).unwrap().and_utc();
+        let first = seed(&store, today, now, iterations).await.unwrap();
         assert!(first.election_created);
         let password = first.password.unwrap();
         assert_eq!(password.len(), 18);
@@ -255,10 +327,19 @@ mod tests {
             .unwrap();
         assert_eq!(user.role, Role::Committee);
         assert!(password::verify_password(&user.password_hash, &password));
-
-        let again = seed(&store, today, chrono::Utc::now(), iterations)
+        // Something to look at: a published roll, a committee, nominations.
+        let e = elections[0].id;
+        assert!(store.roll_summary(e).await.unwrap().voters > 300);
+        assert!(store
+            .registration_state(e)
             .await
-            .unwrap();
+            .unwrap()
+            .publication
+            .is_some());
+        assert_eq!(store.list_committee_members(e).await.unwrap().len(), 5);
+        assert_eq!(store.list_nominations(e).await.unwrap().len(), 9);
+
+        let again = seed(&store, today, now, iterations).await.unwrap();
         assert_eq!(
             again,
             Seeded {
