@@ -9,41 +9,14 @@
 
 use chrono::{Duration, NaiveDate, Utc};
 use huanjie_registration::{generate_roll_csv, Encoding};
-use huanjie_testkit::app::{spawn_postgres_app, spawn_sqlite_app, TestApp, TEST_PASSWORD};
+use huanjie_testkit::app::{
+    call, refused, spawn_postgres_app, spawn_sqlite_app, TestApp, TEST_PASSWORD,
+};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 fn today() -> NaiveDate {
     (Utc::now() + Duration::hours(8)).date_naive()
-}
-
-async fn call(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: &str,
-    body: Option<Value>,
-) -> (StatusCode, Value) {
-    let mut req = app
-        .client()
-        .request(method, app.url(&format!("/api/v1{path}")))
-        .bearer_auth(token);
-    if let Some(body) = body {
-        req = req.json(&body);
-    }
-    let reply = req.send().await.unwrap();
-    let status = reply.status();
-    (status, reply.json().await.unwrap_or(Value::Null))
-}
-
-#[track_caller]
-fn refused(reply: &(StatusCode, Value), status: StatusCode, rule: &str, code: &str) {
-    let (got, body) = reply;
-    assert_eq!(*got, status, "{body}");
-    assert_eq!(body["error"]["rule"], rule, "{body}");
-    assert_eq!(body["error"]["code"], code, "{body}");
-    assert!(!body["error"]["message"].as_str().unwrap().is_empty());
-    assert!(body["error"]["message_en"].is_string());
 }
 
 #[track_caller]

@@ -269,3 +269,51 @@ impl RunningBinary {
         Ok(exit)
     }
 }
+
+/// One call to the JSON API under `/api/v1` with a bearer token: the status
+/// and the JSON body (`Null` when there is none).
+pub async fn call(
+    app: &TestApp,
+    method: reqwest::Method,
+    path: &str,
+    token: &str,
+    body: Option<serde_json::Value>,
+) -> (reqwest::StatusCode, serde_json::Value) {
+    let mut req = app
+        .client()
+        .request(method, app.url(&format!("/api/v1{path}")))
+        .bearer_auth(token);
+    if let Some(body) = body {
+        req = req.json(&body);
+    }
+    match req.send().await {
+        Ok(reply) => {
+            let status = reply.status();
+            (
+                status,
+                reply.json().await.unwrap_or(serde_json::Value::Null),
+            )
+        }
+        Err(e) => panic!("{path}: the request failed: {e}"),
+    }
+}
+
+/// Asserts that `reply` is a refusal by a rule: its status, its rule id
+/// and its code, with a message in both languages.
+#[track_caller]
+pub fn refused(
+    reply: &(reqwest::StatusCode, serde_json::Value),
+    status: reqwest::StatusCode,
+    rule: &str,
+    code: &str,
+) {
+    let (got, body) = reply;
+    assert_eq!(*got, status, "{body}");
+    assert_eq!(body["error"]["rule"], rule, "{body}");
+    assert_eq!(body["error"]["code"], code, "{body}");
+    let zh = body["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        !zh.is_empty() && body["error"]["message_en"].is_string(),
+        "{body}"
+    );
+}

@@ -179,6 +179,32 @@ pub fn render<T: Template>(status: StatusCode, page: &T) -> Response {
 
 /// Requires a signed-in committee member or observer; clerks work through
 /// the API with their station token.
+/// The election a page address names; 404 for an id that is not a UUID
+/// or names nothing.
+pub async fn election_of(
+    state: &AppState,
+    raw: &str,
+    lang: Lang,
+) -> Result<huanjie_store::Election, PageError> {
+    let id = uuid::Uuid::parse_str(raw).map_err(|_| PageError::new(HttpError::NotFound, lang))?;
+    state
+        .store
+        .get_election(id)
+        .await
+        .map_err(|e| PageError::new(e.into(), lang))?
+        .ok_or_else(|| PageError::new(HttpError::NotFound, lang))
+}
+
+/// A refusal as a page shows it above its forms: the message in the
+/// page's language and, for a rule, its id (“……（R-NOM-1）”).
+pub fn refusal_alert(err: &HttpError, lang: Lang) -> String {
+    let rule = match err {
+        HttpError::Rule(r) => format!("（{}）", r.rule),
+        _ => String::new(),
+    };
+    format!("{}{rule}", err.message().in_lang(lang))
+}
+
 pub fn require_user(principal: MaybePrincipal, lang: Lang) -> Result<Principal, PageError> {
     match principal.0 {
         Some(p @ Principal::User { .. }) => Ok(p),

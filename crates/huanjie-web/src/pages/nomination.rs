@@ -26,6 +26,7 @@ use huanjie_store::{
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::election_of as election;
 use super::{render, require_user, Chrome, PageError};
 use crate::auth::{MaybePrincipal, Principal};
 use crate::elections::position_label;
@@ -363,16 +364,6 @@ fn timeline_row(item: &huanjie_core::nomination::timeline::ItemStatus, lang: Lan
         state,
         status,
     }
-}
-
-async fn election(state: &AppState, raw: &str, lang: Lang) -> Result<Election, PageError> {
-    let id = Uuid::parse_str(raw).map_err(|_| PageError::new(HttpError::NotFound, lang))?;
-    state
-        .store
-        .get_election(id)
-        .await
-        .map_err(|e| PageError::new(e.into(), lang))?
-        .ok_or_else(|| PageError::new(HttpError::NotFound, lang))
 }
 
 fn collator() -> Result<StrokeCollator, HttpError> {
@@ -720,11 +711,7 @@ where
         Err(err) => {
             err.log();
             let status = err.status();
-            let rule = match &err {
-                HttpError::Rule(r) => format!("（{}）", r.rule),
-                _ => String::new(),
-            };
-            let alert = format!("{}{rule}", err.message().in_lang(lang));
+            let alert = super::refusal_alert(&err, lang);
             let page = view(
                 &state,
                 &principal,

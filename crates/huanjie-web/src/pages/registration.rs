@@ -20,6 +20,7 @@ use huanjie_store::{
 };
 use serde::Deserialize;
 
+use super::election_of as election;
 use super::{render, require_user, Chrome, PageError};
 use crate::auth::{MaybePrincipal, Principal};
 use crate::error::{HttpError, RuleRefusal};
@@ -140,16 +141,6 @@ fn grouped(fp: &str) -> String {
         .map(|c| String::from_utf8_lossy(c).into_owned())
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-async fn election(state: &AppState, raw: &str, lang: Lang) -> Result<Election, PageError> {
-    let id = uuid::Uuid::parse_str(raw).map_err(|_| PageError::new(HttpError::NotFound, lang))?;
-    state
-        .store
-        .get_election(id)
-        .await
-        .map_err(|e| PageError::new(e.into(), lang))?
-        .ok_or_else(|| PageError::new(HttpError::NotFound, lang))
 }
 
 async fn view(
@@ -386,11 +377,7 @@ where
         Err(err) => {
             err.log();
             let status = err.status();
-            let rule = match &err {
-                HttpError::Rule(r) => format!("（{}）", r.rule),
-                _ => String::new(),
-            };
-            let alert = format!("{}{rule}", err.message().in_lang(lang));
+            let alert = super::refusal_alert(&err, lang);
             let page = view(&state, &principal, lang, &election, Some(alert), false)
                 .await
                 .map_err(|e| PageError::new(e, lang))?;

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use huanjie_store::{Election, Resident, Role};
 
+use super::election_of as election;
 use super::{render, require_user, Chrome, PageError};
 use crate::api::roll::SearchParams;
 use crate::auth::{MaybePrincipal, Principal};
@@ -166,16 +167,6 @@ struct RollPage {
     q_voters_only: bool,
     results_label: String,
     results: Vec<ResidentRow>,
-}
-
-async fn election(state: &AppState, raw: &str, lang: Lang) -> Result<Election, PageError> {
-    let id = uuid::Uuid::parse_str(raw).map_err(|_| PageError::new(HttpError::NotFound, lang))?;
-    state
-        .store
-        .get_election(id)
-        .await
-        .map_err(|e| PageError::new(e.into(), lang))?
-        .ok_or_else(|| PageError::new(HttpError::NotFound, lang))
 }
 
 async fn page(
