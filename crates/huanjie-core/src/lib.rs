@@ -12,6 +12,7 @@
 //! - [`registration`]: who is a voter on election day (R-REG-*).
 //! - [`nomination`]: sizes, nomination, formal candidates, the election
 //!   committee, counting staff and the calendar (R-BODY-*, R-NOM-*).
+//! - [`serial`]: ballot serials and their verification (R-POLL-5).
 
 pub mod counting;
 pub mod nomination;
@@ -20,6 +21,7 @@ pub mod registration;
 pub mod resident_id;
 pub mod rule;
 pub mod seats;
+pub mod serial;
 pub mod threshold;
 
 pub use profile::{CountingRules, NominationRules, Profile};
