@@ -98,14 +98,16 @@ pub async fn import(
             summary,
         });
     }
+    // The report is consumed: each resident's text moves into the store's
+    // record instead of being copied (a million rows held once, not twice).
     let residents: Vec<NewResident> = report
         .voters
-        .iter()
+        .into_iter()
         .map(|entry| new_resident(entry, None))
         .chain(
             report
                 .not_registered
-                .iter()
+                .into_iter()
                 .map(|(entry, exclusion)| new_resident(entry, Some(exclusion.code()))),
         )
         .collect();
@@ -160,20 +162,20 @@ fn empty_summary() -> ImportSummary {
     }
 }
 
-fn new_resident(entry: &RosterEntry, exclusion: Option<&str>) -> NewResident {
-    let r = &entry.resident;
+fn new_resident(entry: RosterEntry, exclusion: Option<&str>) -> NewResident {
+    let r = entry.resident;
     NewResident {
         row: u32::try_from(entry.row).unwrap_or(u32::MAX),
         resident_id: r.resident_id.as_str().to_owned(),
-        name: r.name.clone(),
+        name: r.name,
         gender: match r.gender {
             Gender::Male => "M",
             Gender::Female => "F",
         }
         .to_owned(),
-        group: r.group.clone(),
-        household: r.household.clone(),
-        address: r.address.clone(),
+        group: r.group,
+        household: r.household,
+        address: r.address,
         category: r.category.code().to_owned(),
         residence_since: r.residence_since,
         will_participate: r.will_participate,
