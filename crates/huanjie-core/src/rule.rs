@@ -27,6 +27,8 @@ pub const REG_5: &str = "R-REG-5";
 pub const REG_6: &str = "R-REG-6";
 /// Proxies (委托投票) and writing assistants (代写).
 pub const POLL_4: &str = "R-POLL-4";
+/// Nothing links a ballot to a voter (ballot serials, issuing counts).
+pub const POLL_5: &str = "R-POLL-5";
 /// The residents' committee's composition: 主任 1, 副主任 1–2, 委员; its
 /// total within the profile's bounds.
 pub const BODY_1: &str = "R-BODY-1";

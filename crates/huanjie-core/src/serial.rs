@@ -64,7 +64,7 @@ use ring::{digest, hmac};
 use std::fmt;
 
 /// R-POLL-5: nothing links a ballot to a voter.
-pub const RULE: &str = "R-POLL-5";
+pub const RULE: &str = crate::rule::POLL_5;
 
 /// The one format this code writes and reads.
 pub const VERSION: u8 = 1;

@@ -11,7 +11,7 @@
 //! it (typically by another preliminary vote among the tied).
 //!
 //! The deadline for a withdrawal (R-NOM-6) is
-//! [`super::timeline::check`] with [`super::timeline::Milestone::Withdrawal`].
+//! [`super::timeline::check`] with [`super::timeline::Milestone::Withdrawals`].
 
 use super::Position;
 use crate::profile::NominationRules;
