@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 mod arrangements;
+mod ballots;
 mod common;
 mod nomination;
 pub mod postgres;
@@ -25,6 +26,7 @@ mod registration;
 pub mod sqlite;
 
 pub use arrangements::*;
+pub use ballots::*;
 pub use nomination::*;
 pub use registration::*;
 
@@ -672,6 +674,46 @@ pub trait Store: Send + Sync + 'static {
     async fn record_relation(&self, election_id: Uuid, relation: &Relation) -> StoreResult<()>;
     /// Every recorded relation, pairs in id order.
     async fn list_relations(&self, election_id: Uuid) -> StoreResult<Vec<Relation>>;
+
+    // --- ballots (issue 5) -------------------------------------------------------
+    /// The election's serial key: `candidate` is stored if the election has
+    /// none yet, and the stored key is returned either way (so two first
+    /// printings at once agree on one key). `NotFound` for an unknown
+    /// election.
+    async fn ballot_key(
+        &self,
+        election_id: Uuid,
+        candidate: &BallotKey,
+        now: DateTime<Utc>,
+    ) -> StoreResult<BallotKey>;
+    /// Records a printed batch and its serials' random parts in ONE
+    /// transaction, numbering it after the election's last batch.
+    /// `Conflict` when a random part repeats one already printed (the
+    /// caller draws again; nothing is written); `State(Empty)` for a batch
+    /// of no ballots; `Nomination(Duplicate)` past batch 65,535.
+    async fn record_batch(
+        &self,
+        election_id: Uuid,
+        new: &NewBatch,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Batch>;
+    /// Oldest first.
+    async fn list_batches(&self, election_id: Uuid) -> StoreResult<Vec<Batch>>;
+    /// The printed ballot with this random part, if one was printed.
+    async fn printed_serial(
+        &self,
+        election_id: Uuid,
+        random: [u8; 8],
+    ) -> StoreResult<Option<PrintedSerial>>;
+    /// Voids a spoiled ballot by its serial. `NotFound` if never printed;
+    /// `Nomination(Duplicate)` if already voided.
+    async fn void_serial(
+        &self,
+        election_id: Uuid,
+        random: [u8; 8],
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<PrintedSerial>;
 }
 
 /// Which adapter a database URL selects.

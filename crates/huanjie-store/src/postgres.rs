@@ -20,12 +20,13 @@ use crate::{
     Session, StationToken, Store, StoreError, StoreResult, User,
 };
 use crate::{
-    Arrangements, CommitteeMember, FormalList, FormalListOutcome, NewCommitteeMember,
-    NewFormalList, NewNomination, NewStaff, Nomination, PreliminaryVote, Relation, SeatPlan, Staff,
-    Withdrawal,
+    Arrangements, BallotKey, Batch, CommitteeMember, FormalList, FormalListOutcome, NewBatch,
+    NewCommitteeMember, NewFormalList, NewNomination, NewStaff, Nomination, PreliminaryVote,
+    PrintedSerial, Relation, SeatPlan, Staff, Withdrawal,
 };
 use huanjie_core::profile::RegistrationRules;
 
+mod ballots;
 mod nomination;
 mod registration;
 mod roll;
@@ -664,6 +665,46 @@ impl Store for PostgresStore {
         .await
         .map_err(|e| write_error(e, "arrangements"))?;
         Ok(())
+    }
+
+    async fn ballot_key(
+        &self,
+        election_id: Uuid,
+        candidate: &BallotKey,
+        now: DateTime<Utc>,
+    ) -> StoreResult<BallotKey> {
+        ballots::ballot_key(self, election_id, candidate, now).await
+    }
+
+    async fn record_batch(
+        &self,
+        election_id: Uuid,
+        new: &NewBatch,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Batch> {
+        ballots::record_batch(self, election_id, new, now).await
+    }
+
+    async fn list_batches(&self, election_id: Uuid) -> StoreResult<Vec<Batch>> {
+        ballots::list_batches(self, election_id).await
+    }
+
+    async fn printed_serial(
+        &self,
+        election_id: Uuid,
+        random: [u8; 8],
+    ) -> StoreResult<Option<PrintedSerial>> {
+        ballots::printed_serial(self, election_id, random).await
+    }
+
+    async fn void_serial(
+        &self,
+        election_id: Uuid,
+        random: [u8; 8],
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<PrintedSerial> {
+        ballots::void_serial(self, election_id, random, reason, now).await
     }
 
     async fn record_relation(&self, election_id: Uuid, relation: &Relation) -> StoreResult<()> {

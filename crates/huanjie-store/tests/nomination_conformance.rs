@@ -15,11 +15,11 @@ use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use huanjie_core::registration::proxy::ProxyRefusal;
 use huanjie_core::Profile;
 use huanjie_store::{
-    Arrangements, BodyKind, CandidateStatus, CommitteeRole, Named, NewCommitteeMember, NewElection,
-    NewFormalList, NewNomination, NewProxy, NewPublication, NewResident, NewStaff, NominationKind,
-    NominationStateError, PositionSeats, PreliminaryVote, ProxyOutcome, PublishOutcome,
-    RegistrationPlace, Relation, RelationKind, ResidentQuery, RollOutcome, SeatPlan, StaffRole,
-    StateError, Store, StoreError, VoidReason, Withdrawal,
+    Arrangements, BallotKey, BodyKind, CandidateStatus, CommitteeRole, Named, NewBatch,
+    NewCommitteeMember, NewElection, NewFormalList, NewNomination, NewProxy, NewPublication,
+    NewResident, NewStaff, NominationKind, NominationStateError, PositionSeats, PreliminaryVote,
+    ProxyOutcome, PublishOutcome, RegistrationPlace, Relation, RelationKind, ResidentQuery,
+    RollOutcome, SeatPlan, StaffRole, StateError, Store, StoreError, VoidReason, Withdrawal,
 };
 use huanjie_testkit::postgres::{fresh_database, fresh_sqlite_path};
 use uuid::Uuid;
@@ -88,6 +88,7 @@ conformance!(
     a_candidate_cannot_be_a_proxy,
     arrangements_round_trip,
     relations_are_recorded_once_per_pair,
+    ballot_keys_batches_and_serials,
 );
 
 /// A voter of the roll: `n` numbers the ID, the name, the row.
@@ -782,4 +783,88 @@ async fn relations_are_recorded_once_per_pair(store: Arc<dyn Store>) {
     ];
     expected.sort_by_key(|r| (r.a, r.b));
     assert_eq!(store.list_relations(e).await.unwrap(), expected);
+}
+
+async fn ballot_keys_batches_and_serials(store: Arc<dyn Store>) {
+    let (e, _) = election(&*store, false).await;
+    // One key per election: the first stored wins, later candidates are
+    // ignored, so two first printings agree.
+    let first = store
+        .ballot_key(e, &BallotKey([7; 32]), at(1))
+        .await
+        .unwrap();
+    assert_eq!(first, BallotKey([7; 32]));
+    let again = store
+        .ballot_key(e, &BallotKey([9; 32]), at(2))
+        .await
+        .unwrap();
+    assert_eq!(again, first);
+    assert!(!format!("{again:?}").contains('7'), "Debug hides the key");
+    let err = store
+        .ballot_key(Uuid::new_v4(), &BallotKey([1; 32]), at(2))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound(_)), "{err:?}");
+
+    let batch = |station: &str, randoms: Vec<[u8; 8]>| NewBatch {
+        station: station.to_owned(),
+        style: 1,
+        randoms,
+        serials_sha256: "ab".repeat(32),
+        reprint_of: None,
+        printed_by: "committee".to_owned(),
+    };
+    let one = store
+        .record_batch(e, &batch("中心投票站", vec![[1; 8], [2; 8], [3; 8]]), at(3))
+        .await
+        .unwrap();
+    assert_eq!((one.number, one.count, one.voided), (1, 3, 0));
+    let two = store
+        .record_batch(e, &batch("流动票箱一", vec![[4; 8]]), at(4))
+        .await
+        .unwrap();
+    assert_eq!(two.number, 2);
+    // A random part printed before: refused, nothing written.
+    let err = store
+        .record_batch(e, &batch("中心投票站", vec![[5; 8], [2; 8]]), at(5))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+    assert_eq!(store.printed_serial(e, [5; 8]).await.unwrap(), None);
+    let err = store
+        .record_batch(e, &batch("中心投票站", Vec::new()), at(5))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::State(StateError::Empty(_))),
+        "{err:?}"
+    );
+    assert_eq!(store.list_batches(e).await.unwrap(), vec![one.clone(), two]);
+
+    let printed = store.printed_serial(e, [2; 8]).await.unwrap().unwrap();
+    assert_eq!(
+        (printed.batch_number, printed.station.as_str()),
+        (1, "中心投票站")
+    );
+    assert_eq!(printed.voided_at, None);
+    let voided = store
+        .void_serial(e, [2; 8], "印刷污损", at(6))
+        .await
+        .unwrap();
+    assert_eq!(voided.voided_at, Some(at(6)));
+    assert_eq!(voided.void_reason.as_deref(), Some("印刷污损"));
+    let err = store
+        .void_serial(e, [2; 8], "again", at(7))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        nomination_error(err),
+        NominationStateError::Duplicate("void")
+    );
+    let err = store
+        .void_serial(e, [8; 8], "never printed", at(7))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound(_)), "{err:?}");
+    assert_eq!(store.list_batches(e).await.unwrap()[0].voided, 1);
 }
