@@ -22,6 +22,10 @@ impl std::fmt::Debug for BallotKey {
 /// manifest's hash from the serials it printed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewBatch {
+    /// The number printed in the batch's serials: the caller signs the
+    /// serials before storing them, so it proposes the next number; a
+    /// number taken meanwhile is a `Conflict` (sign again with the next).
+    pub number: u16,
     pub station: String,
     pub style: u8,
     /// One per ballot, each unique in the election.

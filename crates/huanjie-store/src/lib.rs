@@ -687,10 +687,9 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> StoreResult<BallotKey>;
     /// Records a printed batch and its serials' random parts in ONE
-    /// transaction, numbering it after the election's last batch.
-    /// `Conflict` when a random part repeats one already printed (the
-    /// caller draws again; nothing is written); `State(Empty)` for a batch
-    /// of no ballots; `Nomination(Duplicate)` past batch 65,535.
+    /// transaction. `Conflict` when its number is taken or a random part
+    /// repeats one already printed (the caller signs again; nothing is
+    /// written); `State(Empty)` for a batch of no ballots or number 0.
     async fn record_batch(
         &self,
         election_id: Uuid,
@@ -699,6 +698,9 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Batch>;
     /// Oldest first.
     async fn list_batches(&self, election_id: Uuid) -> StoreResult<Vec<Batch>>;
+    /// The random parts of a batch's ballots, in byte order (the order
+    /// they are printed in). Empty for an unknown batch.
+    async fn batch_randoms(&self, election_id: Uuid, batch_id: Uuid) -> StoreResult<Vec<[u8; 8]>>;
     /// The printed ballot with this random part, if one was printed.
     async fn printed_serial(
         &self,

@@ -816,6 +816,10 @@ impl Store for SqliteStore {
         ballots::list_batches(self, election_id).await
     }
 
+    async fn batch_randoms(&self, election_id: Uuid, batch_id: Uuid) -> StoreResult<Vec<[u8; 8]>> {
+        ballots::batch_randoms(self, election_id, batch_id).await
+    }
+
     async fn printed_serial(
         &self,
         election_id: Uuid,

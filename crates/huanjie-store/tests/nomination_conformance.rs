@@ -806,7 +806,8 @@ async fn ballot_keys_batches_and_serials(store: Arc<dyn Store>) {
         .unwrap_err();
     assert!(matches!(err, StoreError::NotFound(_)), "{err:?}");
 
-    let batch = |station: &str, randoms: Vec<[u8; 8]>| NewBatch {
+    let batch = |number: u16, station: &str, randoms: Vec<[u8; 8]>| NewBatch {
+        number,
         station: station.to_owned(),
         style: 1,
         randoms,
@@ -815,24 +816,34 @@ async fn ballot_keys_batches_and_serials(store: Arc<dyn Store>) {
         printed_by: "committee".to_owned(),
     };
     let one = store
-        .record_batch(e, &batch("中心投票站", vec![[1; 8], [2; 8], [3; 8]]), at(3))
+        .record_batch(
+            e,
+            &batch(1, "中心投票站", vec![[3; 8], [1; 8], [2; 8]]),
+            at(3),
+        )
         .await
         .unwrap();
     assert_eq!((one.number, one.count, one.voided), (1, 3, 0));
     let two = store
-        .record_batch(e, &batch("流动票箱一", vec![[4; 8]]), at(4))
+        .record_batch(e, &batch(2, "流动票箱一", vec![[4; 8]]), at(4))
         .await
         .unwrap();
     assert_eq!(two.number, 2);
-    // A random part printed before: refused, nothing written.
+    // A number taken, or a random part printed before: refused, nothing
+    // written.
     let err = store
-        .record_batch(e, &batch("中心投票站", vec![[5; 8], [2; 8]]), at(5))
+        .record_batch(e, &batch(2, "中心投票站", vec![[6; 8]]), at(5))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
+    let err = store
+        .record_batch(e, &batch(3, "中心投票站", vec![[5; 8], [2; 8]]), at(5))
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
     assert_eq!(store.printed_serial(e, [5; 8]).await.unwrap(), None);
     let err = store
-        .record_batch(e, &batch("中心投票站", Vec::new()), at(5))
+        .record_batch(e, &batch(3, "中心投票站", Vec::new()), at(5))
         .await
         .unwrap_err();
     assert!(
@@ -840,6 +851,12 @@ async fn ballot_keys_batches_and_serials(store: Arc<dyn Store>) {
         "{err:?}"
     );
     assert_eq!(store.list_batches(e).await.unwrap(), vec![one.clone(), two]);
+    assert_eq!(
+        store.batch_randoms(e, one.id).await.unwrap(),
+        vec![[1; 8], [2; 8], [3; 8]],
+        "in byte order"
+    );
+    assert_eq!(store.printed_serial(e, [6; 8]).await.unwrap(), None);
 
     let printed = store.printed_serial(e, [2; 8]).await.unwrap().unwrap();
     assert_eq!(

@@ -95,15 +95,10 @@ pub(super) async fn record_batch(
     let mut tx = store.pool.begin_with("BEGIN IMMEDIATE").await?;
     let result: StoreResult<Uuid> = async {
         election_exists(&mut tx, election_id).await?;
-        let next: i64 = sqlx::query_scalar(
-            "SELECT coalesce(max(number), 0) + 1 FROM ballot_batches WHERE election_id = ?",
-        )
-        .bind(election_id.to_string())
-        .fetch_one(&mut *tx)
-        .await?;
-        if next > i64::from(u16::MAX) {
-            return Err(NominationStateError::Duplicate("batch number").into());
+        if new.number == 0 {
+            return Err(StateError::Empty("batch number").into());
         }
+        let next = i64::from(new.number);
         let id = Uuid::new_v4();
         sqlx::query(
             "INSERT INTO ballot_batches (id, election_id, number, station, style, count, \
@@ -244,4 +239,25 @@ pub(super) async fn void_serial(
     let voided = serial_from_row(&row)?;
     tx.commit().await?;
     Ok(voided)
+}
+
+pub(super) async fn batch_randoms(
+    store: &SqliteStore,
+    election_id: Uuid,
+    batch_id: Uuid,
+) -> StoreResult<Vec<[u8; 8]>> {
+    let rows: Vec<Vec<u8>> = sqlx::query_scalar(
+        "SELECT random FROM ballot_serials WHERE election_id = ? AND batch_id = ? \
+         ORDER BY random",
+    )
+    .bind(election_id.to_string())
+    .bind(batch_id.to_string())
+    .fetch_all(&store.pool)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            r.try_into()
+                .map_err(|_| StoreError::Corrupt("serial random part of the wrong length".into()))
+        })
+        .collect()
 }
