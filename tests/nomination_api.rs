@@ -527,6 +527,129 @@ async fn roll_to_formal_list(app: TestApp) {
     );
     assert_eq!(staff["role"], "scrutineer");
 
+    // Ballots (issue 5): a batch for the central station; its serials
+    // check, an altered one does not (R-POLL-5), a spoiled one is voided.
+    let printed = ok(
+        &call(
+            &app,
+            Method::POST,
+            &format!("{e}/ballot-batches"),
+            &token,
+            Some(json!({"station": "中心投票站", "count": 5})),
+        )
+        .await,
+        StatusCode::CREATED,
+    );
+    assert_eq!(printed["batch"]["number"], 1);
+    assert_eq!(printed["batch"]["count"], 5);
+    let serials: Vec<String> = printed["serials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(serials.len(), 5);
+    assert!(
+        serials
+            .iter()
+            .all(|s| s.starts_with("HJ1-") && s.len() == 53),
+        "{serials:?}"
+    );
+    let checked = ok(
+        &call(
+            &app,
+            Method::POST,
+            &format!("{e}/serials/check"),
+            &token,
+            Some(json!({"serial": &serials[0], "batch": 1})),
+        )
+        .await,
+        StatusCode::OK,
+    );
+    assert_eq!(checked["station"], "中心投票站");
+    let mut altered = serials[0].clone().into_bytes();
+    let last = altered.len() - 1;
+    altered[last] = if altered[last] == b'0' { b'1' } else { b'0' };
+    let altered = String::from_utf8(altered).unwrap();
+    let reply = call(
+        &app,
+        Method::POST,
+        &format!("{e}/serials/check"),
+        &token,
+        Some(json!({"serial": altered})),
+    )
+    .await;
+    refused(
+        &reply,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "R-POLL-5",
+        "serial_bad_tag",
+    );
+    let reply = call(
+        &app,
+        Method::POST,
+        &format!("{e}/serials/check"),
+        &token,
+        Some(json!({"serial": &serials[1], "batch": 2})),
+    )
+    .await;
+    refused(
+        &reply,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "R-POLL-5",
+        "serial_wrong_batch",
+    );
+    ok(
+        &call(
+            &app,
+            Method::POST,
+            &format!("{e}/serials/void"),
+            &token,
+            Some(json!({"serial": &serials[2], "reason": "印刷污损"})),
+        )
+        .await,
+        StatusCode::OK,
+    );
+    let reply = call(
+        &app,
+        Method::POST,
+        &format!("{e}/serials/check"),
+        &token,
+        Some(json!({"serial": &serials[2]})),
+    )
+    .await;
+    refused(&reply, StatusCode::CONFLICT, "R-POLL-5", "serial_voided");
+    let batches = ok(
+        &call(
+            &app,
+            Method::GET,
+            &format!("{e}/ballot-batches"),
+            &token,
+            None,
+        )
+        .await,
+        StatusCode::OK,
+    );
+    assert_eq!(batches["batches"][0]["voided"], 1);
+    let manifest = batches["batches"][0]["serials_sha256"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(manifest.len(), 64);
+    let second = ok(
+        &call(
+            &app,
+            Method::POST,
+            &format!("{e}/ballot-batches"),
+            &token,
+            Some(json!({"station": "流动票箱一", "count": 2})),
+        )
+        .await,
+        StatusCode::CREATED,
+    );
+    assert_eq!(second["batch"]["number"], 2);
+    assert!(!serials.contains(&second["serials"][0].as_str().unwrap().to_owned()));
+
     // R-NOM-6: director B withdraws; C, next by preliminary votes, takes
     // the place.
     let out = ok(
@@ -594,6 +717,9 @@ async fn roll_to_formal_list(app: TestApp) {
         (Method::POST, format!("{e}/formal-list")),
         (Method::POST, format!("{e}/formal-list/withdrawals")),
         (Method::POST, format!("{e}/counting-staff")),
+        (Method::POST, format!("{e}/ballot-batches")),
+        (Method::POST, format!("{e}/serials/check")),
+        (Method::POST, format!("{e}/serials/void")),
     ] {
         let (status, _) = call(&app, method, &path, &observer, Some(json!({}))).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
@@ -859,6 +985,21 @@ async fn zhejiang_voids_double_papers_and_bars_relatives(app: TestApp) {
             StatusCode::CREATED,
         );
     }
+    // Ballots come from the formal list: none before it (R-NOM-5).
+    let reply = call(
+        &app,
+        Method::POST,
+        &format!("{e}/ballot-batches"),
+        &token,
+        Some(json!({"station": "中心投票站", "count": 1})),
+    )
+    .await;
+    refused(
+        &reply,
+        StatusCode::CONFLICT,
+        "R-NOM-5",
+        "formal_list_not_published",
+    );
     ok(
         &call(
             &app,

@@ -22,6 +22,7 @@ pub mod accounts;
 pub mod api;
 pub mod assets;
 pub mod auth;
+pub mod ballots;
 pub mod clock;
 pub mod config;
 pub mod demo;

@@ -5,6 +5,7 @@
 //! cookie works too. Errors are always
 //! `{"error":{"code","message","message_en","fields"?}}`.
 
+mod ballots;
 mod elections;
 pub mod nomination;
 mod notices;
@@ -98,6 +99,18 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/elections/{election_id}/counting-staff",
             post(nomination::appoint_staff),
+        )
+        .route(
+            "/elections/{election_id}/ballot-batches",
+            get(ballots::list_batches).post(ballots::print_batch),
+        )
+        .route(
+            "/elections/{election_id}/serials/check",
+            post(ballots::check_serial),
+        )
+        .route(
+            "/elections/{election_id}/serials/void",
+            post(ballots::void_serial),
         )
         .route(
             "/elections/{election_id}/relations",

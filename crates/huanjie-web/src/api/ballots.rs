@@ -1,0 +1,114 @@
+//! Ballot batches and serials over the API (issue 5). The committee prints
+//! batches, checks and voids serials; observers see the manifests (not the
+//! serials); station clerks see nothing here yet (scanning is issue 6).
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use huanjie_store::Role;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::roll::election_for;
+use super::ApiJson;
+use crate::auth::Principal;
+use crate::ballots::{self, BatchRequest};
+use crate::error::HttpError;
+use crate::nomination::to_json;
+use crate::state::AppState;
+
+fn username(principal: &Principal) -> String {
+    principal
+        .user()
+        .map_or_else(|| "?".to_owned(), |u| u.username.clone())
+}
+
+/// `POST /elections/{id}/ballot-batches` `{"station","count","style"?}`:
+/// records a batch and answers its manifest and its serials (printed
+/// form), for the committee only.
+pub async fn print_batch(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(election_id): Path<String>,
+    ApiJson(input): ApiJson<BatchRequest>,
+) -> Result<(StatusCode, Json<Value>), HttpError> {
+    principal.require_committee()?;
+    let election = election_for(&state, &principal, &election_id).await?;
+    let printed = ballots::print_batch(
+        &*state.store,
+        &election,
+        &input,
+        &username(&principal),
+        state.clock.now(),
+    )
+    .await?;
+    let serials: Vec<String> = printed.serials.iter().map(ToString::to_string).collect();
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "batch": to_json(&printed.batch)?, "serials": serials })),
+    ))
+}
+
+/// `GET /elections/{id}/ballot-batches`: the manifests, oldest first.
+pub async fn list_batches(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(election_id): Path<String>,
+) -> Result<Json<Value>, HttpError> {
+    if principal.role() == Role::Clerk {
+        return Err(HttpError::Forbidden);
+    }
+    let election = election_for(&state, &principal, &election_id).await?;
+    let batches = state.store.list_batches(election.id).await?;
+    Ok(Json(json!({ "batches": to_json(&batches)? })))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SerialInput {
+    serial: String,
+    #[serde(default)]
+    batch: Option<u16>,
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /elections/{id}/serials/check` `{"serial","batch"?}`.
+pub async fn check_serial(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(election_id): Path<String>,
+    ApiJson(input): ApiJson<SerialInput>,
+) -> Result<Json<Value>, HttpError> {
+    principal.require_committee()?;
+    let election = election_for(&state, &principal, &election_id).await?;
+    let (check, _) = ballots::check_serial(
+        &*state.store,
+        &election,
+        &input.serial,
+        input.batch,
+        state.clock.now(),
+    )
+    .await?;
+    Ok(Json(to_json(&check)?))
+}
+
+/// `POST /elections/{id}/serials/void` `{"serial","reason"}`: a spoiled
+/// ballot, voided by its serial.
+pub async fn void_serial(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(election_id): Path<String>,
+    ApiJson(input): ApiJson<SerialInput>,
+) -> Result<Json<Value>, HttpError> {
+    principal.require_committee()?;
+    let election = election_for(&state, &principal, &election_id).await?;
+    let voided = ballots::void_serial(
+        &*state.store,
+        &election,
+        &input.serial,
+        &input.reason,
+        state.clock.now(),
+    )
+    .await?;
+    Ok(Json(to_json(&voided)?))
+}
