@@ -39,6 +39,7 @@
 //! Chinese one for the committee ([`PrintError::message_zh`]).
 
 mod announcement;
+mod ballot;
 mod error;
 mod export;
 mod fonts;
@@ -51,6 +52,10 @@ mod voter_list;
 mod zh;
 
 pub use announcement::{Announcement, AnnouncementTable, Block, CellAlign, TableColumn};
+pub use ballot::{
+    ballot_geometry, ballots_pdf, serial_qr_modules, BallotGeometry, BallotLayout, BoxMm10, Choice,
+    Contest, MarkTarget, Mm10, Paper, Row, WriteInBox,
+};
 pub use error::PrintError;
 pub use export::{voter_list_xlsx, ExportedVoter, VoterListExport};
 pub use fonts::{FontError, FontSet, FONT_DIR_ENV};

@@ -1,0 +1,305 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! Ballots with QR serials (issue 5), printed and read back with poppler:
+//! pages rendered to PNG (pdftoppm), every QR code decoded (rqrr) and
+//! verified, the printed serial read back (pdftotext), rare characters,
+//! a missing glyph refused, A3, and the fiducials where the geometry says.
+
+mod common;
+
+use common::*;
+use huanjie_core::serial::{self, Expected, Serial, SerialKey, SignedSerial};
+use huanjie_print::*;
+use std::sync::OnceLock;
+
+fn font_set() -> &'static FontSet {
+    static FONTS: OnceLock<FontSet> = OnceLock::new();
+    FONTS.get_or_init(fonts)
+}
+
+const ELECTION: [u8; 16] = *b"0123456789abcdef";
+
+fn key() -> SerialKey {
+    SerialKey::from_bytes(&[7u8; 32])
+}
+
+/// `n` serials of batch 3, style 1, with distinct deterministic random parts.
+fn serials(n: usize) -> Vec<SignedSerial> {
+    let key = key();
+    (0..n)
+        .map(|i| {
+            let mut random = [0u8; 8];
+            random.copy_from_slice(
+                &u64::try_from(i)
+                    .unwrap()
+                    .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                    .to_be_bytes(),
+            );
+            Serial {
+                election: ELECTION,
+                batch: 3,
+                style: 1,
+                random,
+            }
+            .sign(&key)
+        })
+        .collect()
+}
+
+fn contest(position: &str, seats: u32, names: &[&str], write_ins: u32) -> Contest {
+    Contest {
+        position: position.to_owned(),
+        seats,
+        candidates: names.iter().map(|s| s.to_string()).collect(),
+        write_in_rows: write_ins,
+    }
+}
+
+/// A 10-candidate ballot: 主任 1, 副主任 2, 委员 5, 妇女委员 2.
+fn layout(paper: Paper) -> BallotLayout {
+    BallotLayout {
+        title: "幸福社区第七届居民委员会选举选票".to_owned(),
+        instructions: vec![
+            "一、对候选人，可以投赞成票，可以投反对票，也可以弃权；请在选定的方框内划“○”，每位候选人只能划一个方框。".to_owned(),
+            "二、投反对票的，可以在“另选他人”栏内写上另选的人的姓名，并在其后的“赞成”框内划“○”。".to_owned(),
+            "三、每一职位所选人数多于应选人数的，该职位的选票无效。".to_owned(),
+        ],
+        contests: vec![
+            contest("主任", 1, &["张伟"], 1),
+            contest("副主任", 1, &["李娜", "王芳"], 1),
+            contest("委员", 3, &["赵强", "刘敏", "陈静", "杨磊", "黄丽"], 2),
+            contest("妇女委员", 1, &["周艳", "吴娟"], 1),
+        ],
+        paper,
+    }
+}
+
+/// A page as 8-bit grey: (width, height, pixels).
+fn grey(png_bytes: &[u8]) -> (usize, usize, Vec<u8>) {
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
+    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let (w, h) = (info.width as usize, info.height as usize);
+    let channels = info.color_type.samples();
+    let px = buf[..info.buffer_size()]
+        .chunks(channels)
+        .map(|p| match channels {
+            1 | 2 => p[0],
+            _ => u8::try_from((u32::from(p[0]) + u32::from(p[1]) + u32::from(p[2])) / 3).unwrap(),
+        })
+        .collect();
+    (w, h, px)
+}
+
+fn decode_qrs(w: usize, h: usize, px: &[u8]) -> Vec<String> {
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| px[y * w + x]);
+    img.detect_grids()
+        .into_iter()
+        .map(|g| g.decode().unwrap().1)
+        .collect()
+}
+
+#[test]
+fn round_trip_qr_and_printed_serial() {
+    let serials = serials(20);
+    let pdf = ballots_pdf(font_set(), &layout(Paper::A4), &serials).unwrap();
+    let pngs = png_pages(&pdf, 150);
+    assert_eq!(pngs.len(), 20);
+    let texts = pages_text(&pdf);
+    assert_eq!(texts.len(), 20);
+    let expected = Expected::election(ELECTION);
+    for (i, (png_bytes, text)) in pngs.iter().zip(&texts).enumerate() {
+        let (w, h, px) = grey(png_bytes);
+        let decoded = decode_qrs(w, h, &px);
+        assert_eq!(decoded.len(), 1, "page {}: {decoded:?}", i + 1);
+        let payload = &decoded[0];
+        assert_eq!(payload, &serials[i].qr_payload(), "page {}", i + 1);
+        let verified = serial::verify(payload, &key(), &expected).unwrap();
+        assert_eq!(verified.serial, serials[i]);
+        // The printed serial, as pdftotext reads it.
+        let printed = serials[i].to_string();
+        assert!(squash(text).contains(&printed), "page {}: {text}", i + 1);
+        assert_eq!(SignedSerial::parse(&printed).unwrap(), serials[i]);
+        // The layout's text.
+        let flat = squash(text);
+        for needle in [
+            "幸福社区第七届居民委员会选举选票",
+            "主任（应选1名）",
+            "委员（应选3名）",
+            "妇女委员（应选1名）",
+            "赞成",
+            "反对",
+            "弃权",
+            "另选他人",
+            "张伟",
+            "黄丽",
+            "吴娟",
+        ] {
+            assert!(
+                flat.contains(needle),
+                "page {}: {needle} not in {text}",
+                i + 1
+            );
+        }
+    }
+    // One embedded subset per face, not one per page.
+    let fonts = fonts_of(&pdf);
+    assert!(!fonts.is_empty() && fonts.len() <= 4, "{fonts:?}");
+    for (name, _, emb, sub, _) in &fonts {
+        assert_eq!((emb.as_str(), sub.as_str()), ("yes", "yes"), "{name}");
+    }
+}
+
+#[test]
+fn geometry_lists_every_target_and_the_fiducials_are_dark() {
+    let l = layout(Paper::A4);
+    let g = ballot_geometry(font_set(), &l).unwrap();
+    assert_eq!((g.page_width, g.page_height), (2100, 2970));
+    // 10 candidates and 5 write-in rows, three targets each.
+    assert_eq!(g.targets.len(), 15 * 3);
+    assert_eq!(g.write_ins.len(), 5);
+    assert_eq!(g.qr_modules, 29);
+    let t = g
+        .targets
+        .iter()
+        .find(|t| {
+            t.contest == 2
+                && t.row
+                    == Row::Candidate {
+                        index: 4,
+                        name: "黄丽".into(),
+                    }
+                && t.choice == Choice::Abstain
+        })
+        .unwrap();
+    assert_eq!((t.rect.width, t.rect.height), (60, 60));
+
+    let pdf = ballots_pdf(font_set(), &l, &serials(1)).unwrap();
+    let (w, h, px) = grey(&png_pages(&pdf, 150)[0]);
+    // 210 × 297 mm at 150 dpi (pdftoppm rounds up).
+    assert!(
+        (1240..=1241).contains(&w) && (1754..=1755).contains(&h),
+        "{w}×{h}"
+    );
+    let at = |x: i32, y: i32| {
+        let x = usize::try_from(x * 150 / 254).unwrap();
+        let y = usize::try_from(y * 150 / 254).unwrap();
+        px[y * w + x]
+    };
+    for f in g.fiducials {
+        let (cx, cy) = f.center();
+        assert!(at(cx, cy) < 60, "fiducial {f:?} is not dark");
+        assert!(at(f.x + 8, f.y + 8) < 60, "fiducial {f:?} corner");
+        // 2 mm outside the square: white paper.
+        assert!(at(f.x - 20, cy) > 200, "left of {f:?}");
+        assert!(at(cx, f.y + f.height + 20) > 200, "below {f:?}");
+    }
+    // A target's centre is white, its outline dark.
+    let (cx, cy) = t.rect.center();
+    assert!(at(cx, cy) > 200);
+    assert!(at(t.rect.x, cy) < 128);
+}
+
+#[test]
+fn rare_characters_render_and_read_back() {
+    let mut l = layout(Paper::A4);
+    l.contests[2].candidates = vec!["赵强".into(), "㐀明".into(), "𠀀芳".into(), "王𠀋".into()];
+    let pdf = ballots_pdf(font_set(), &l, &serials(1)).unwrap();
+    let flat = squash(&pages_text(&pdf)[0]);
+    for name in ["㐀明", "𠀀芳", "王𠀋"] {
+        assert!(flat.contains(name), "{name} not in {flat}");
+    }
+    assert_eq!(png_pages(&pdf, 60).len(), 1);
+    if let Some(path) = std::env::var_os("HUANJIE_BALLOT_SAMPLE") {
+        std::fs::write(path, &pdf).unwrap();
+    }
+    // Each face has only the glyphs it is needed for; all embedded.
+    assert!(fonts_of(&pdf).len() >= 2);
+}
+
+#[test]
+fn a_name_no_font_has_is_refused_naming_the_candidate() {
+    let rare = '\u{30000}'; // CJK Extension G: in none of the fonts
+    let mut l = layout(Paper::A4);
+    l.contests[1].candidates.push(format!("李{rare}"));
+    let err = ballots_pdf(font_set(), &l, &serials(2)).unwrap_err();
+    match &err {
+        PrintError::MissingGlyph { what, what_zh, ch } => {
+            assert_eq!(*ch, rare);
+            assert!(
+                what.contains(&format!("李{rare}")) && what.contains("副主任"),
+                "{what}"
+            );
+            assert!(what_zh.contains(&format!("李{rare}")), "{what_zh}");
+        }
+        other => panic!("{other}"),
+    }
+    assert!(err.to_string().contains("U+30000"));
+    assert!(ballot_geometry(font_set(), &l).is_err());
+}
+
+#[test]
+fn a3_prints_more_candidates_and_decodes() {
+    let mut l = layout(Paper::A3);
+    let many: Vec<String> = (0..20).map(|i| format!("候选人{i}")).collect();
+    l.contests[2].candidates = many.clone();
+    // Too many for A4.
+    let mut a4 = l.clone();
+    a4.paper = Paper::A4;
+    assert!(matches!(
+        ballots_pdf(font_set(), &a4, &serials(1)),
+        Err(PrintError::BadTable { .. })
+    ));
+    let g = ballot_geometry(font_set(), &l).unwrap();
+    assert_eq!((g.page_width, g.page_height), (2970, 4200));
+    let s = serials(2);
+    let pdf = ballots_pdf(font_set(), &l, &s).unwrap();
+    let pngs = png_pages(&pdf, 150);
+    assert_eq!(pngs.len(), 2);
+    for (png_bytes, serial) in pngs.iter().zip(&s) {
+        let (w, h, px) = grey(png_bytes);
+        assert!(
+            (1754..=1755).contains(&w) && (2480..=2481).contains(&h),
+            "{w}×{h}"
+        );
+        assert_eq!(decode_qrs(w, h, &px), vec![serial.qr_payload()]);
+    }
+    let flat = squash(&pages_text(&pdf)[1]);
+    assert!(flat.contains("候选人19") && flat.contains(&s[1].to_string()));
+}
+
+/// The issue's benchmark: a 10-candidate ballot, batches of 5,000.
+/// `cargo test --release -p huanjie-print --test ballots -- --ignored --nocapture`
+#[test]
+#[ignore]
+#[allow(clippy::float_arithmetic)]
+fn bench_5000_ballots() {
+    let fonts = font_set();
+    let l = layout(Paper::A4);
+    let s = serials(5000);
+    let empty = ballots_pdf(fonts, &l, &[]).unwrap().len();
+    let one = ballots_pdf(fonts, &l, &s[..1]).unwrap().len();
+    let start = std::time::Instant::now();
+    let qr = s
+        .iter()
+        .map(|x| serial_qr_modules(x).unwrap().len())
+        .sum::<usize>();
+    let qr_time = start.elapsed();
+    assert_eq!(qr, 5000 * 29 * 29);
+    let start = std::time::Instant::now();
+    let pdf = ballots_pdf(fonts, &l, &s).unwrap();
+    let t = start.elapsed().as_secs_f64();
+    let per_page = (pdf.len() - one) as f64 / 4999.0;
+    println!(
+        "5000 ballots: {:.2} s, {:.0} ballots/s; QR encoding alone {:.0} µs/code; \
+         {} bytes total, {} bytes for 0 pages, {} for 1 page, {:.0} bytes per further page",
+        t,
+        5000.0 / t,
+        qr_time.as_secs_f64() * 1e6 / 5000.0,
+        pdf.len(),
+        empty,
+        one,
+        per_page
+    );
+}
