@@ -105,9 +105,15 @@ fn self_paper(who: &String, position: &str) -> Value {
 /// must come out a non-empty image) and returns its text from pdftotext,
 /// white space removed (pdftotext spaces CJK text unpredictably).
 async fn notice_text(app: &TestApp, token: &str, e: &str, kind: &str) -> String {
+    pdf_text(app, token, &format!("{e}/notices/{kind}"), kind).await
+}
+
+/// The PDF at `path` (under /api/v1), rendered to PNG by pdftoppm (every
+/// page a non-empty image) and read back by pdftotext, white space removed.
+async fn pdf_text(app: &TestApp, token: &str, path: &str, kind: &str) -> String {
     let reply = app
         .client()
-        .get(app.url(&format!("/api/v1{e}/notices/{kind}")))
+        .get(app.url(&format!("/api/v1{path}")))
         .bearer_auth(token)
         .send()
         .await
@@ -636,6 +642,24 @@ async fn roll_to_formal_list(app: TestApp) {
         .unwrap()
         .to_owned();
     assert_eq!(manifest.len(), 64);
+    // The batch as ballots: one page per serial, each serial printed, the
+    // formal candidates on it (rendered and read back).
+    let batch_id = printed["batch"]["id"].as_str().unwrap().to_owned();
+    let text = pdf_text(
+        &app,
+        &token,
+        &format!("{e}/ballot-batches/{batch_id}/pdf"),
+        "ballots",
+    )
+    .await;
+    for serial in &serials {
+        assert!(
+            text.contains(&serial.replace('-', "")) || text.contains(serial.as_str()),
+            "{serial} not printed: {text}"
+        );
+    }
+    let candidate = fixed["list"]["candidates"][0]["name"].as_str().unwrap();
+    assert!(text.contains(candidate), "{candidate}: {text}");
     let second = ok(
         &call(
             &app,

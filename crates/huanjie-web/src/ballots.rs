@@ -267,3 +267,73 @@ pub async fn void_serial(
     let (_, random) = check_serial(store, election, text, None, now).await?;
     Ok(store.void_serial(election.id, random, &reason, now).await?)
 }
+
+/// The ballot of this election as the printer lays it out: one contest
+/// per position in seat order, the standing formal candidates in surname
+/// stroke order (R-NOM-5), as many write-in rows as seats (R-POLL-3).
+pub async fn layout(
+    store: &dyn Store,
+    election: &Election,
+    paper: huanjie_print::Paper,
+) -> Result<huanjie_print::BallotLayout, HttpError> {
+    let Some(list) = store.formal_list(election.id).await? else {
+        return Err(
+            StoreError::from(huanjie_store::NominationStateError::FormalListNotPublished).into(),
+        );
+    };
+    let mut contests = Vec::new();
+    for s in &election.seats {
+        let mut names: Vec<String> = list
+            .candidates
+            .iter()
+            .filter(|c| {
+                c.position == s.position && c.status == huanjie_store::CandidateStatus::Formal
+            })
+            .map(|c| c.name.clone())
+            .collect();
+        huanjie_print::sort_by_strokes(&mut names, |n| n.as_str())
+            .map_err(|e| crate::pdf::print_error(e, rule::NOM_5))?;
+        contests.push(huanjie_print::Contest {
+            position: huanjie_core::nomination::Position::parse(&s.position)
+                .map_or_else(|| s.position.clone(), |p| p.zh().to_owned()),
+            seats: s.seats,
+            candidates: names,
+            write_in_rows: s.seats,
+        });
+    }
+    Ok(huanjie_print::BallotLayout {
+        title: format!("{}选票", election.title),
+        instructions: vec![
+            "在候选人姓名后的“赞成”“反对”或“弃权”格内选一格划“○”；不划的视为弃权。".to_owned(),
+            "另选他人的，在“另选他人”栏内写上其姓名，并在其后“赞成”格内划“○”。".to_owned(),
+            "每一职务所选人数不得多于应选名额，多于应选名额的，该职务的选择无效。".to_owned(),
+            "请用黑色或蓝色笔填写，不要折叠、污损选票。".to_owned(),
+        ],
+        contests,
+        paper,
+    })
+}
+
+/// A stored batch's ballots as a PDF (the same serials as printed).
+pub async fn batch_pdf(
+    store: &dyn Store,
+    election: &Election,
+    batch_id: Uuid,
+    paper: huanjie_print::Paper,
+    now: DateTime<Utc>,
+) -> Result<Vec<u8>, HttpError> {
+    let batch = store
+        .list_batches(election.id)
+        .await?
+        .into_iter()
+        .find(|b| b.id == batch_id)
+        .ok_or(HttpError::NotFound)?;
+    let layout = layout(store, election, paper).await?;
+    let serials = batch_serials(store, election, &batch, now).await?;
+    tokio::task::spawn_blocking(move || {
+        huanjie_print::ballots_pdf(crate::pdf::fonts()?, &layout, &serials)
+            .map_err(|e| crate::pdf::print_error(e, rule::POLL_5))
+    })
+    .await
+    .map_err(|e| HttpError::Internal(e.into()))?
+}

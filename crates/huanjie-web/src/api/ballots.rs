@@ -112,3 +112,36 @@ pub async fn void_serial(
     .await?;
     Ok(Json(to_json(&voided)?))
 }
+
+#[derive(Debug, Deserialize)]
+pub struct PdfParams {
+    #[serde(default)]
+    paper: Option<String>,
+}
+
+/// `GET /elections/{id}/ballot-batches/{batch}/pdf[?paper=a3]`: the batch's
+/// ballots, one page each, for the committee only (the serials are the
+/// ballots themselves).
+pub async fn batch_pdf(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((election_id, batch)): Path<(String, String)>,
+    axum::extract::Query(params): axum::extract::Query<PdfParams>,
+) -> Result<axum::response::Response, HttpError> {
+    principal.require_committee()?;
+    let election = election_for(&state, &principal, &election_id).await?;
+    let batch = super::parse_id(&batch)?;
+    let paper = match params.paper.as_deref() {
+        None | Some("a4") | Some("A4") => huanjie_print::Paper::A4,
+        Some("a3") | Some("A3") => huanjie_print::Paper::A3,
+        Some(_) => {
+            return Err(HttpError::BadRequest(crate::error::Message {
+                code: "paper",
+                zh: "纸张（paper）：应为 a4 或 a3".into(),
+                en: "paper: must be a4 or a3".into(),
+            }))
+        }
+    };
+    let pdf = ballots::batch_pdf(&*state.store, &election, batch, paper, state.clock.now()).await?;
+    Ok(crate::pdf::download(pdf, "application/pdf", "ballots.pdf"))
+}

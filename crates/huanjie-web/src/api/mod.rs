@@ -105,6 +105,10 @@ pub fn routes() -> Router<AppState> {
             get(ballots::list_batches).post(ballots::print_batch),
         )
         .route(
+            "/elections/{election_id}/ballot-batches/{batch}/pdf",
+            get(ballots::batch_pdf),
+        )
+        .route(
             "/elections/{election_id}/serials/check",
             post(ballots::check_serial),
         )
