@@ -93,6 +93,23 @@ impl Principal {
         }
     }
 
+    /// Who signs a step in the records: the user's name ("?" for a token,
+    /// which cannot take committee steps anyway).
+    pub fn username(&self) -> String {
+        self.user()
+            .map_or_else(|| "?".to_owned(), |u| u.username.clone())
+    }
+
+    /// Readers of an election's registration and nomination records: the
+    /// committee and observers, not station clerks.
+    pub fn require_reader(&self) -> Result<(), HttpError> {
+        if self.role() == Role::Clerk {
+            Err(HttpError::Forbidden)
+        } else {
+            Ok(())
+        }
+    }
+
     /// The signed-in user, if this is a session (not a station token).
     pub fn user(&self) -> Option<&User> {
         match self {

@@ -20,7 +20,6 @@ use huanjie_core::nomination::size::{self, Composition, WomenReport};
 use huanjie_core::nomination::staff::{self, StaffAssignment, StaffFacts};
 use huanjie_core::nomination::timeline::{self, ItemStatus, Milestone, Timing, Untimely};
 use huanjie_core::nomination::Position;
-use huanjie_core::profile::Profile;
 use huanjie_core::rule;
 use huanjie_store::{
     CommitteeMember, CommitteeRole, Election, FormalList, FormalListOutcome, Named,
@@ -29,22 +28,14 @@ use huanjie_store::{
     Withdrawal,
 };
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::json;
 use uuid::Uuid;
 
 use crate::error::{HttpError, RuleRefusal};
 use crate::registration::{required, resolve, today};
 
 /// The election's profile.
-pub fn profile(election: &Election) -> Result<Profile, HttpError> {
-    Profile::builtin(&election.profile).ok_or_else(|| {
-        HttpError::Internal(anyhow::anyhow!(
-            "election {} names unknown profile {:?}",
-            election.id,
-            election.profile
-        ))
-    })
-}
+pub use crate::registration::profile;
 
 /// A refusal of a core rule, as the API lists it (`person` and `name` when
 /// the refusal is about somebody).
@@ -1130,11 +1121,6 @@ pub async fn appoint_staff(
         appointed_by: by.to_owned(),
     };
     Ok(store.appoint_staff(election.id, &new, now).await?)
-}
-
-/// The JSON of a value (for handlers).
-pub fn to_json<T: Serialize>(v: &T) -> Result<Value, HttpError> {
-    serde_json::to_value(v).map_err(|e| HttpError::Internal(e.into()))
 }
 
 // --- arrangements --------------------------------------------------------------------------

@@ -38,17 +38,21 @@ pub fn today(now: DateTime<Utc>) -> NaiveDate {
     }
 }
 
+/// The election's profile (an unknown one is a fault: elections are
+/// created with a known profile).
+pub fn profile(election: &Election) -> Result<Profile, HttpError> {
+    Profile::builtin(&election.profile).ok_or_else(|| {
+        HttpError::Internal(anyhow::anyhow!(
+            "election {} names unknown profile {:?}",
+            election.id,
+            election.profile
+        ))
+    })
+}
+
 /// The election's registration rules, from its profile.
 pub fn rules(election: &Election) -> Result<RegistrationRules, HttpError> {
-    Profile::builtin(&election.profile)
-        .map(|p| p.registration)
-        .ok_or_else(|| {
-            HttpError::Internal(anyhow::anyhow!(
-                "election {} names unknown profile {:?}",
-                election.id,
-                election.profile
-            ))
-        })
+    profile(election).map(|p| p.registration)
 }
 
 /// A refusal for a step taken after its deadline.

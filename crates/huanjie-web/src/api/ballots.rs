@@ -5,23 +5,15 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use huanjie_store::Role;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::roll::election_for;
-use super::ApiJson;
+use super::{to_json, ApiJson};
 use crate::auth::Principal;
 use crate::ballots::{self, BatchRequest};
 use crate::error::HttpError;
-use crate::nomination::to_json;
 use crate::state::AppState;
-
-fn username(principal: &Principal) -> String {
-    principal
-        .user()
-        .map_or_else(|| "?".to_owned(), |u| u.username.clone())
-}
 
 /// `POST /elections/{id}/ballot-batches` `{"station","count","style"?}`:
 /// records a batch and answers its manifest and its serials (printed
@@ -38,7 +30,7 @@ pub async fn print_batch(
         &*state.store,
         &election,
         &input,
-        &username(&principal),
+        &principal.username(),
         state.clock.now(),
     )
     .await?;
@@ -55,9 +47,7 @@ pub async fn list_batches(
     principal: Principal,
     Path(election_id): Path<String>,
 ) -> Result<Json<Value>, HttpError> {
-    if principal.role() == Role::Clerk {
-        return Err(HttpError::Forbidden);
-    }
+    principal.require_reader()?;
     let election = election_for(&state, &principal, &election_id).await?;
     let batches = state.store.list_batches(election.id).await?;
     Ok(Json(json!({ "batches": to_json(&batches)? })))
@@ -81,14 +71,8 @@ pub async fn check_serial(
 ) -> Result<Json<Value>, HttpError> {
     principal.require_committee()?;
     let election = election_for(&state, &principal, &election_id).await?;
-    let (check, _) = ballots::check_serial(
-        &*state.store,
-        &election,
-        &input.serial,
-        input.batch,
-        state.clock.now(),
-    )
-    .await?;
+    let (check, _) =
+        ballots::check_serial(&*state.store, &election, &input.serial, input.batch).await?;
     Ok(Json(to_json(&check)?))
 }
 
@@ -142,6 +126,6 @@ pub async fn batch_pdf(
             }))
         }
     };
-    let pdf = ballots::batch_pdf(&*state.store, &election, batch, paper, state.clock.now()).await?;
+    let pdf = ballots::batch_pdf(&*state.store, &election, batch, paper).await?;
     Ok(crate::pdf::download(pdf, "application/pdf", "ballots.pdf"))
 }

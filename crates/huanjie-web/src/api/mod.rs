@@ -27,6 +27,11 @@ use crate::state::AppState;
 /// A roll of a million residents is about 100 MB of CSV.
 pub const ROLL_UPLOAD_LIMIT: usize = 512 * 1024 * 1024;
 
+/// A value as the JSON of a response.
+pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> Result<serde_json::Value, HttpError> {
+    serde_json::to_value(v).map_err(|e| HttpError::Internal(e.into()))
+}
+
 /// The API routes, to be nested under `/api/v1`.
 pub fn routes() -> Router<AppState> {
     Router::new()

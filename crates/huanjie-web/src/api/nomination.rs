@@ -10,25 +10,18 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use huanjie_store::Role;
 use serde::Deserialize;
 use serde_json::Value;
 
 use super::roll::election_for;
-use super::ApiJson;
+use super::{to_json, ApiJson};
 use crate::auth::Principal;
 use crate::error::HttpError;
 use crate::nomination::{
-    self as nom, to_json, MemberRequest, NominationRequest, RelationRequest, SeatsRequest,
-    StaffRequest, VoteRequest, WithdrawalRequest,
+    self as nom, MemberRequest, NominationRequest, RelationRequest, SeatsRequest, StaffRequest,
+    VoteRequest, WithdrawalRequest,
 };
 use crate::state::AppState;
-
-fn username(principal: &Principal) -> String {
-    principal
-        .user()
-        .map_or_else(|| "?".to_owned(), |u| u.username.clone())
-}
 
 /// `GET /elections/{id}/nomination`: seats, committee, papers, nominees
 /// with the formal selection as it stands, the formal list, staff and
@@ -38,9 +31,7 @@ pub async fn status(
     principal: Principal,
     Path(election_id): Path<String>,
 ) -> Result<Json<Value>, HttpError> {
-    if principal.role() == Role::Clerk {
-        return Err(HttpError::Forbidden);
-    }
+    principal.require_reader()?;
     let election = election_for(&state, &principal, &election_id).await?;
     let status = nom::status(&*state.store, &election, state.clock.now()).await?;
     Ok(Json(to_json(&status)?))
@@ -59,7 +50,7 @@ pub async fn set_seats(
         &*state.store,
         &election,
         &input,
-        &username(&principal),
+        &principal.username(),
         state.clock.now(),
     )
     .await?;
@@ -93,7 +84,7 @@ pub async fn nominate(
         &*state.store,
         &election,
         &input,
-        &username(&principal),
+        &principal.username(),
         state.clock.now(),
     )
     .await?;
@@ -130,7 +121,7 @@ pub async fn fix_formal_list(
     let outcome = nom::fix_formal_list(
         &*state.store,
         &election,
-        &username(&principal),
+        &principal.username(),
         state.clock.now(),
     )
     .await?;
@@ -150,7 +141,7 @@ pub async fn withdraw(
         &*state.store,
         &election,
         &input,
-        &username(&principal),
+        &principal.username(),
         state.clock.now(),
     )
     .await?;
@@ -170,7 +161,7 @@ pub async fn appoint_staff(
         &*state.store,
         &election,
         &input,
-        &username(&principal),
+        &principal.username(),
         state.clock.now(),
     )
     .await?;
@@ -184,9 +175,7 @@ pub async fn arrangements(
     principal: Principal,
     Path(election_id): Path<String>,
 ) -> Result<Json<Value>, HttpError> {
-    if principal.role() == Role::Clerk {
-        return Err(HttpError::Forbidden);
-    }
+    principal.require_reader()?;
     let election = election_for(&state, &principal, &election_id).await?;
     Ok(Json(to_json(
         &state.store.arrangements(election.id).await?,
@@ -217,6 +206,6 @@ pub async fn record_relation(
     principal.require_committee()?;
     let election = election_for(&state, &principal, &election_id).await?;
     let relation =
-        nom::record_relation(&*state.store, &election, &input, &username(&principal)).await?;
+        nom::record_relation(&*state.store, &election, &input, &principal.username()).await?;
     Ok((StatusCode::CREATED, Json(to_json(&relation)?)))
 }

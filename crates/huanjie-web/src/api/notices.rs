@@ -4,7 +4,6 @@
 
 use axum::extract::{Path, State};
 use axum::response::Response;
-use huanjie_store::Role;
 
 use super::roll::election_for;
 use crate::auth::Principal;
@@ -18,9 +17,7 @@ pub async fn notice(
     principal: Principal,
     Path((election_id, kind)): Path<(String, String)>,
 ) -> Result<Response, HttpError> {
-    if principal.role() == Role::Clerk {
-        return Err(HttpError::Forbidden);
-    }
+    principal.require_reader()?;
     let election = election_for(&state, &principal, &election_id).await?;
     let kind = kind.trim_end_matches(".pdf");
     let (announcement, serves) =

@@ -19,30 +19,11 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::roll::election_for;
-use super::{parse_id, ApiJson};
+use super::{parse_id, to_json, ApiJson};
 use crate::auth::Principal;
 use crate::error::{HttpError, RuleRefusal};
 use crate::registration::{self as regn, ResidentInput};
 use crate::state::AppState;
-
-fn username(principal: &Principal) -> String {
-    principal
-        .user()
-        .map_or_else(|| "?".to_owned(), |u| u.username.clone())
-}
-
-/// Readers of the roll: committee and observers, not clerks.
-fn require_reader(principal: &Principal) -> Result<(), HttpError> {
-    if principal.role() == Role::Clerk {
-        Err(HttpError::Forbidden)
-    } else {
-        Ok(())
-    }
-}
-
-fn to_json<T: serde::Serialize>(v: &T) -> Result<Value, HttpError> {
-    serde_json::to_value(v).map_err(|e| HttpError::Internal(e.into()))
-}
 
 /// `GET /elections/{id}/registration`: setup, publication, deadlines, the
 /// base as the roll stands and what stands in the way of publication.
@@ -51,7 +32,7 @@ pub async fn status(
     principal: Principal,
     Path(election_id): Path<String>,
 ) -> Result<Json<Value>, HttpError> {
-    require_reader(&principal)?;
+    principal.require_reader()?;
     let election = election_for(&state, &principal, &election_id).await?;
     let status = regn::status(&*state.store, &election, state.clock.now()).await?;
     Ok(Json(to_json(&status)?))
@@ -104,7 +85,7 @@ pub async fn publish(
     let p = regn::publish(
         &*state.store,
         &election,
-        &username(&principal),
+        &principal.username(),
         state.clock.now(),
     )
     .await?;
@@ -133,7 +114,7 @@ pub async fn add_resident(
     let amendment = RollAmendment {
         change,
         reason,
-        author: username(&principal),
+        author: principal.username(),
         objection: None,
     };
     let c = regn::amend(&*state.store, &election, &amendment, state.clock.now()).await?;
@@ -165,7 +146,7 @@ pub async fn edit_resident(
             edit: input.edit,
         },
         reason,
-        author: username(&principal),
+        author: principal.username(),
         objection: None,
     };
     let c = regn::amend(&*state.store, &election, &amendment, state.clock.now()).await?;
@@ -178,7 +159,7 @@ pub async fn changes(
     principal: Principal,
     Path(election_id): Path<String>,
 ) -> Result<Json<Value>, HttpError> {
-    require_reader(&principal)?;
+    principal.require_reader()?;
     let election = election_for(&state, &principal, &election_id).await?;
     let committee = principal.role() == Role::Committee;
     let changes: Vec<_> = state
@@ -214,7 +195,7 @@ pub async fn list_objections(
     principal: Principal,
     Path(election_id): Path<String>,
 ) -> Result<Json<Value>, HttpError> {
-    require_reader(&principal)?;
+    principal.require_reader()?;
     let election = election_for(&state, &principal, &election_id).await?;
     let rules = regn::rules(&election)?;
     let list = state.store.list_objections(election.id).await?;
@@ -240,7 +221,7 @@ pub async fn lodge_objection(
         &*state.store,
         &election,
         &input,
-        &username(&principal),
+        &principal.username(),
         state.clock.now(),
     )
     .await?;
@@ -256,7 +237,7 @@ pub async fn show_objection(
     principal: Principal,
     Path((election_id, objection)): Path<(String, String)>,
 ) -> Result<Json<Value>, HttpError> {
-    require_reader(&principal)?;
+    principal.require_reader()?;
     let election = election_for(&state, &principal, &election_id).await?;
     let rules = regn::rules(&election)?;
     let o = regn::objection_of(&*state.store, &election, parse_id(&objection)?).await?;
@@ -319,7 +300,7 @@ pub async fn decide_objection(
     let decision = ObjectionDecision {
         upheld: input.upheld,
         reason: input.reason,
-        by: username(&principal),
+        by: principal.username(),
         change,
     };
     let o =
@@ -341,7 +322,7 @@ pub async fn answer_objection(
         &*state.store,
         &election,
         parse_id(&objection)?,
-        &username(&principal),
+        &principal.username(),
         state.clock.now(),
     )
     .await?;
@@ -365,7 +346,7 @@ pub async fn list_proxies(
     principal: Principal,
     Path(election_id): Path<String>,
 ) -> Result<Json<Value>, HttpError> {
-    require_reader(&principal)?;
+    principal.require_reader()?;
     let election = election_for(&state, &principal, &election_id).await?;
     let committee = principal.role() == Role::Committee;
     let out = state
@@ -392,7 +373,7 @@ pub async fn register_proxy(
         &*state.store,
         &election,
         &input,
-        &username(&principal),
+        &principal.username(),
         state.clock.now(),
     )
     .await?;
@@ -411,7 +392,7 @@ pub async fn revoke_proxy(
         &*state.store,
         &election,
         parse_id(&proxy)?,
-        &username(&principal),
+        &principal.username(),
         state.clock.now(),
     )
     .await?;
@@ -424,7 +405,7 @@ pub async fn list_assistants(
     principal: Principal,
     Path(election_id): Path<String>,
 ) -> Result<Json<Value>, HttpError> {
-    require_reader(&principal)?;
+    principal.require_reader()?;
     let election = election_for(&state, &principal, &election_id).await?;
     let committee = principal.role() == Role::Committee;
     let mut list = state.store.list_assistants(election.id).await?;
@@ -450,7 +431,7 @@ pub async fn record_assistant(
         &*state.store,
         &election,
         &input,
-        &username(&principal),
+        &principal.username(),
         state.clock.now(),
     )
     .await?;
@@ -510,7 +491,7 @@ pub async fn voter_list_pdf(
     principal: Principal,
     Path(election_id): Path<String>,
 ) -> Result<Response, HttpError> {
-    require_reader(&principal)?;
+    principal.require_reader()?;
     let election = election_for(&state, &principal, &election_id).await?;
     let rules = regn::rules(&election)?;
     let publication = published(&state, &election).await?;
@@ -613,7 +594,7 @@ pub async fn proxies_pdf(
     principal: Principal,
     Path(election_id): Path<String>,
 ) -> Result<Response, HttpError> {
-    require_reader(&principal)?;
+    principal.require_reader()?;
     let election = election_for(&state, &principal, &election_id).await?;
     let proxies = state.store.list_proxies(election.id).await?;
     let notice = huanjie_print::ProxyNotice {

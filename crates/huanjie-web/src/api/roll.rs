@@ -112,9 +112,7 @@ pub async fn summary(
     principal: Principal,
     Path(election_id): Path<String>,
 ) -> Result<Json<Value>, HttpError> {
-    if principal.role() == Role::Clerk {
-        return Err(HttpError::Forbidden);
-    }
+    principal.require_reader()?;
     let election = election_for(&state, &principal, &election_id).await?;
     let s = state.store.roll_summary(election.id).await?;
     let groups: Vec<Value> = s
