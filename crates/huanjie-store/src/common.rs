@@ -43,6 +43,14 @@ pub(crate) fn seats(position: String, n: i64) -> StoreResult<PositionSeats> {
     }
 }
 
+/// A stored ballot key back into its 32 bytes.
+pub(crate) fn ballot_key(bytes: Vec<u8>) -> StoreResult<crate::BallotKey> {
+    bytes
+        .try_into()
+        .map(crate::BallotKey)
+        .map_err(|_| StoreError::Corrupt("ballot key of the wrong length".into()))
+}
+
 pub(crate) fn count(n: i64) -> StoreResult<u64> {
     u64::try_from(n).map_err(|_| StoreError::Corrupt(format!("negative count {n}")))
 }

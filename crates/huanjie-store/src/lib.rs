@@ -686,6 +686,9 @@ pub trait Store: Send + Sync + 'static {
         candidate: &BallotKey,
         now: DateTime<Utc>,
     ) -> StoreResult<BallotKey>;
+    /// The election's serial key if one was made (a read: checking a
+    /// serial at a scan writes nothing).
+    async fn find_ballot_key(&self, election_id: Uuid) -> StoreResult<Option<BallotKey>>;
     /// Records a printed batch and its serials' random parts in ONE
     /// transaction. `Conflict` when its number is taken or a random part
     /// repeats one already printed (the caller signs again; nothing is

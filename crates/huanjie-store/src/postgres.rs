@@ -676,6 +676,10 @@ impl Store for PostgresStore {
         ballots::ballot_key(self, election_id, candidate, now).await
     }
 
+    async fn find_ballot_key(&self, election_id: Uuid) -> StoreResult<Option<BallotKey>> {
+        ballots::find_ballot_key(self, election_id).await
+    }
+
     async fn record_batch(
         &self,
         election_id: Uuid,

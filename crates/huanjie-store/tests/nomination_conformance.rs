@@ -789,6 +789,7 @@ async fn ballot_keys_batches_and_serials(store: Arc<dyn Store>) {
     let (e, _) = election(&*store, false).await;
     // One key per election: the first stored wins, later candidates are
     // ignored, so two first printings agree.
+    assert_eq!(store.find_ballot_key(e).await.unwrap(), None);
     let first = store
         .ballot_key(e, &BallotKey([7; 32]), at(1))
         .await
@@ -799,6 +800,7 @@ async fn ballot_keys_batches_and_serials(store: Arc<dyn Store>) {
         .await
         .unwrap();
     assert_eq!(again, first);
+    assert_eq!(store.find_ballot_key(e).await.unwrap(), Some(first.clone()));
     assert!(!format!("{again:?}").contains('7'), "Debug hides the key");
     let err = store
         .ballot_key(Uuid::new_v4(), &BallotKey([1; 32]), at(2))

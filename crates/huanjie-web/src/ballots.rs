@@ -174,10 +174,10 @@ pub async fn batch_serials(
     store: &dyn Store,
     election: &Election,
     batch: &Batch,
-    now: DateTime<Utc>,
 ) -> Result<Vec<SignedSerial>, HttpError> {
-    let rng = SystemRandom::new();
-    let key = key(store, election, &rng, now).await?;
+    let key = printed_key(store, election)
+        .await?
+        .ok_or_else(|| HttpError::Internal(anyhow::anyhow!("a batch without a ballot key")))?;
     let randoms = store.batch_randoms(election.id, batch.id).await?;
     Ok(sign_all(
         election,
@@ -198,6 +198,28 @@ pub struct SerialCheck {
     pub style: u8,
 }
 
+/// The key the election's ballots were printed under, read only: a check
+/// or a reprint never makes one.
+async fn printed_key(
+    store: &dyn Store,
+    election: &Election,
+) -> Result<Option<SerialKey>, HttpError> {
+    Ok(store
+        .find_ballot_key(election.id)
+        .await?
+        .map(|k| SerialKey::from_bytes(&k.0)))
+}
+
+fn not_printed() -> HttpError {
+    RuleRefusal::new(
+        "serial_not_printed",
+        rule::POLL_5,
+        "该票号不在本次选举已印制的选票中".into(),
+        "no ballot with this serial was printed for this election".into(),
+    )
+    .into()
+}
+
 fn refusal(r: huanjie_core::serial::SerialRefusal) -> HttpError {
     RuleRefusal::new(r.code(), r.rule(), r.message_zh(), r.message_en()).into()
 }
@@ -210,10 +232,11 @@ pub async fn check_serial(
     election: &Election,
     text: &str,
     batch: Option<u16>,
-    now: DateTime<Utc>,
 ) -> Result<(SerialCheck, [u8; 8]), HttpError> {
-    let rng = SystemRandom::new();
-    let key = key(store, election, &rng, now).await?;
+    // Before any printing there is no key, and no serial can be genuine.
+    let key = printed_key(store, election)
+        .await?
+        .ok_or_else(not_printed)?;
     let mut expected = Expected::election(*election.id.as_bytes());
     if let Some(b) = batch {
         expected = expected.batch(b);
@@ -223,14 +246,7 @@ pub async fn check_serial(
     let printed: PrintedSerial = store
         .printed_serial(election.id, random)
         .await?
-        .ok_or_else(|| {
-            HttpError::from(RuleRefusal::new(
-                "serial_not_printed",
-                rule::POLL_5,
-                "该票号不在本次选举已印制的选票中".into(),
-                "no ballot with this serial was printed for this election".into(),
-            ))
-        })?;
+        .ok_or_else(not_printed)?;
     if printed.voided_at.is_some() {
         return Err(RuleRefusal::new(
             "serial_voided",
@@ -264,7 +280,7 @@ pub async fn void_serial(
     now: DateTime<Utc>,
 ) -> Result<PrintedSerial, HttpError> {
     let reason = crate::registration::required("reason", "作废原因", reason)?;
-    let (_, random) = check_serial(store, election, text, None, now).await?;
+    let (_, random) = check_serial(store, election, text, None).await?;
     Ok(store.void_serial(election.id, random, &reason, now).await?)
 }
 
@@ -320,7 +336,6 @@ pub async fn batch_pdf(
     election: &Election,
     batch_id: Uuid,
     paper: huanjie_print::Paper,
-    now: DateTime<Utc>,
 ) -> Result<Vec<u8>, HttpError> {
     let batch = store
         .list_batches(election.id)
@@ -329,7 +344,7 @@ pub async fn batch_pdf(
         .find(|b| b.id == batch_id)
         .ok_or(HttpError::NotFound)?;
     let layout = layout(store, election, paper).await?;
-    let serials = batch_serials(store, election, &batch, now).await?;
+    let serials = batch_serials(store, election, &batch).await?;
     tokio::task::spawn_blocking(move || {
         huanjie_print::ballots_pdf(crate::pdf::fonts()?, &layout, &serials)
             .map_err(|e| crate::pdf::print_error(e, rule::POLL_5))

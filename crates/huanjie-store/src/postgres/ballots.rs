@@ -8,25 +8,13 @@ use sqlx::postgres::PgRow;
 use sqlx::Row;
 use uuid::Uuid;
 
+use super::nomination::election_exists;
 use super::PostgresStore;
 use crate::common::{self, micros, write_error};
 use crate::{
     BallotKey, Batch, NewBatch, NominationStateError, PrintedSerial, StateError, StoreError,
     StoreResult,
 };
-
-async fn election_exists(conn: &mut sqlx::PgConnection, election_id: Uuid) -> StoreResult<()> {
-    let found: Option<Uuid> =
-        sqlx::query_scalar("SELECT id FROM elections WHERE id = $1 FOR UPDATE")
-            .bind(election_id)
-            .fetch_optional(conn)
-            .await?;
-    if found.is_some() {
-        Ok(())
-    } else {
-        Err(StoreError::NotFound(format!("election {election_id}")))
-    }
-}
 
 pub(super) async fn ballot_key(
     store: &PostgresStore,
@@ -53,9 +41,19 @@ pub(super) async fn ballot_key(
         .fetch_one(&mut *tx)
         .await?;
     tx.commit().await?;
-    key.try_into()
-        .map(BallotKey)
-        .map_err(|_| StoreError::Corrupt("ballot key of the wrong length".into()))
+    common::ballot_key(key)
+}
+
+pub(super) async fn find_ballot_key(
+    store: &PostgresStore,
+    election_id: Uuid,
+) -> StoreResult<Option<BallotKey>> {
+    let key: Option<Vec<u8>> =
+        sqlx::query_scalar("SELECT key FROM ballot_keys WHERE election_id = $1")
+            .bind(election_id)
+            .fetch_optional(&store.pool)
+            .await?;
+    key.map(common::ballot_key).transpose()
 }
 
 const BATCH_SELECT: &str = "SELECT b.id, b.election_id, b.number, b.station, b.style, b.count, \

@@ -58,7 +58,7 @@ fn get_ts(row: &PgRow, col: &str) -> StoreResult<DateTime<Utc>> {
 
 /// Locks the election's row for the rest of the transaction (steps of one
 /// election take turns); `NotFound` unless it exists.
-async fn election_exists(conn: &mut PgConnection, election_id: Uuid) -> StoreResult<()> {
+pub(super) async fn election_exists(conn: &mut PgConnection, election_id: Uuid) -> StoreResult<()> {
     let found: Option<Uuid> =
         sqlx::query_scalar("SELECT id FROM elections WHERE id = $1 FOR UPDATE")
             .bind(election_id)

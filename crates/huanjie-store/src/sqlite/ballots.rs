@@ -7,24 +7,13 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
 use uuid::Uuid;
 
+use super::nomination::election_exists;
 use super::{get_ts, get_uuid, parse_ts, ts, SqliteStore};
 use crate::common::{self, micros, write_error};
 use crate::{
     BallotKey, Batch, NewBatch, NominationStateError, PrintedSerial, StateError, StoreError,
     StoreResult,
 };
-
-async fn election_exists(conn: &mut sqlx::SqliteConnection, election_id: Uuid) -> StoreResult<()> {
-    let found: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM elections WHERE id = ?)")
-        .bind(election_id.to_string())
-        .fetch_one(conn)
-        .await?;
-    if found {
-        Ok(())
-    } else {
-        Err(StoreError::NotFound(format!("election {election_id}")))
-    }
-}
 
 pub(super) async fn ballot_key(
     store: &SqliteStore,
@@ -51,9 +40,19 @@ pub(super) async fn ballot_key(
         .fetch_one(&mut *tx)
         .await?;
     tx.commit().await?;
-    key.try_into()
-        .map(BallotKey)
-        .map_err(|_| StoreError::Corrupt("ballot key of the wrong length".into()))
+    common::ballot_key(key)
+}
+
+pub(super) async fn find_ballot_key(
+    store: &SqliteStore,
+    election_id: Uuid,
+) -> StoreResult<Option<BallotKey>> {
+    let key: Option<Vec<u8>> =
+        sqlx::query_scalar("SELECT key FROM ballot_keys WHERE election_id = ?")
+            .bind(election_id.to_string())
+            .fetch_optional(&store.pool)
+            .await?;
+    key.map(common::ballot_key).transpose()
 }
 
 const BATCH_SELECT: &str = "SELECT b.id, b.election_id, b.number, b.station, b.style, b.count, \

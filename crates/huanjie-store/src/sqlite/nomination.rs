@@ -46,7 +46,10 @@ macro_rules! in_tx {
 }
 
 /// `NotFound` unless the election exists.
-async fn election_exists(conn: &mut SqliteConnection, election_id: Uuid) -> StoreResult<()> {
+pub(super) async fn election_exists(
+    conn: &mut SqliteConnection,
+    election_id: Uuid,
+) -> StoreResult<()> {
     let found: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM elections WHERE id = ?)")
         .bind(election_id.to_string())
         .fetch_one(conn)
