@@ -1,4 +1,9 @@
-//! `huanjie bench count|import`: speed targets, measured.
+//! `huanjie bench count|import|ballots`: speed targets, measured.
+//!
+//! `ballots` prints a 10-candidate ballot in batches (5,000 by default),
+//! streaming each batch's PDF into a byte counter (or a file), and prints
+//! each batch's rate, the bytes per page and the peak resident memory as
+//! it goes, so a 1M run shows whether memory stays flat.
 //!
 //! `import` times a whole roll import (read, check, store) of a generated
 //! 1M-resident roll. `count`, below, times the offline recount.
@@ -56,6 +61,18 @@ enum Job {
         #[arg(long)]
         database_url: Option<String>,
     },
+    /// Print ballots: a 10-candidate A4 ballot, in batches.
+    Ballots {
+        /// Ballots in all.
+        #[arg(long, default_value_t = 1_000_000)]
+        count: u64,
+        /// Ballots per batch (one PDF each).
+        #[arg(long, default_value_t = 5_000)]
+        batch: u64,
+        /// Write the first batch's PDF here (the rest are only counted).
+        #[arg(long)]
+        keep: Option<PathBuf>,
+    },
 }
 
 pub fn run(args: Args) -> ExitCode {
@@ -70,6 +87,7 @@ pub fn run(args: Args) -> ExitCode {
             residents,
             database_url,
         } => bench_import(residents, database_url),
+        Job::Ballots { count, batch, keep } => bench_ballots(count, batch.max(1), keep),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -130,6 +148,131 @@ fn bench_count(ballots: u64, runs: usize, seed: u64, keep: Option<PathBuf>) -> R
     if keep.is_none() {
         let _ = std::fs::remove_file(&path);
     }
+    Ok(())
+}
+
+/// Counts the bytes written to it.
+struct Counter(u64);
+
+impl Write for Counter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len() as u64;
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn bench_ballots(count: u64, batch: u64, keep: Option<PathBuf>) -> Result<()> {
+    use huanjie_core::serial::{Serial, SerialKey};
+    use huanjie_print::{BallotLayout, Contest, FontSet, Paper};
+    use ring::rand::{SecureRandom, SystemRandom};
+    let fonts = FontSet::locate().context("loading the fonts")?;
+    let contest = |position: &str, seats: u32, names: &[&str]| Contest {
+        position: position.to_owned(),
+        seats,
+        candidates: names.iter().map(|n| (*n).to_owned()).collect(),
+        write_in_rows: seats,
+    };
+    let layout = BallotLayout {
+        title: "幸福社区第七届居民委员会选举选票".to_owned(),
+        instructions: vec![
+            "在候选人姓名后的“赞成”“反对”或“弃权”格内选一格划“○”；不划的视为弃权。".to_owned(),
+            "另选他人的，在“另选他人”栏内写上其姓名，并在其后“赞成”格内划“○”。".to_owned(),
+        ],
+        contests: vec![
+            contest("主任", 1, &["张伟"]),
+            contest("副主任", 1, &["李娜", "王芳"]),
+            contest("委员", 3, &["赵强", "刘敏", "陈静", "杨磊", "黄丽"]),
+            contest("妇女委员", 1, &["周艳", "吴娟"]),
+        ],
+        paper: Paper::A4,
+    };
+    let rng = SystemRandom::new();
+    let mut key = [0u8; 32];
+    rng.fill(&mut key)
+        .map_err(|_| anyhow::anyhow!("the system random source failed"))?;
+    let key = SerialKey::from_bytes(&key);
+    let mut election = [0u8; 16];
+    rng.fill(&mut election)
+        .map_err(|_| anyhow::anyhow!("the system random source failed"))?;
+    println!(
+        "ballots: {count} in batches of {batch}, 10 candidates, A4, {} threads; peak RSS before: {} KiB",
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
+        super::count::peak_rss_kib().unwrap_or(0)
+    );
+    let started = Instant::now();
+    let (mut done, mut bytes, mut number) = (0u64, 0u64, 0u16);
+    let mut batch_secs = Vec::new();
+    while done < count {
+        let n = batch.min(count - done);
+        number = number.wrapping_add(1);
+        // The serials are drawn as the writer asks for them: a batch is
+        // never held in memory as a whole.
+        let mut failed = false;
+        let serials = (0..n).map_while(|_| {
+            let mut random = [0u8; 8];
+            if rng.fill(&mut random).is_err() {
+                failed = true;
+                return None;
+            }
+            Some(
+                Serial {
+                    election,
+                    batch: number,
+                    style: 1,
+                    random,
+                }
+                .sign(&key),
+            )
+        });
+        let t = Instant::now();
+        let written = match (&keep, done) {
+            (Some(path), 0) => {
+                let file =
+                    File::create(path).with_context(|| format!("creating {}", path.display()))?;
+                let mut out = BufWriter::new(file);
+                let pages =
+                    huanjie_print::write_ballots(&fonts, &layout, serials, &mut out, |_| {})?;
+                out.flush()?;
+                bytes += std::fs::metadata(path)?.len();
+                pages
+            }
+            _ => {
+                let mut counter = Counter(0);
+                let pages =
+                    huanjie_print::write_ballots(&fonts, &layout, serials, &mut counter, |_| {})?;
+                bytes += counter.0;
+                pages
+            }
+        };
+        if failed {
+            bail!("the system random source failed");
+        }
+        let secs = t.elapsed().as_secs_f64();
+        batch_secs.push(secs);
+        done += written as u64;
+        if batch_secs.len() == 1 || done % 100_000 < batch || done == count {
+            println!(
+                "{done:>8} ballots: batch {number} {:.0} ballots/s; overall {:.0} ballots/s; \
+                 {:.0} bytes/page; peak RSS {} KiB",
+                n as f64 / secs,
+                done as f64 / started.elapsed().as_secs_f64(),
+                bytes as f64 / done as f64,
+                super::count::peak_rss_kib().unwrap_or(0)
+            );
+        }
+    }
+    batch_secs.sort_by(f64::total_cmp);
+    let median = batch_secs.get(batch_secs.len() / 2).copied().unwrap_or(0.0);
+    println!(
+        "done: {done} ballots in {:.1} s ({:.0} ballots/s); median batch {:.3} s ({:.0} ballots/s)",
+        started.elapsed().as_secs_f64(),
+        done as f64 / started.elapsed().as_secs_f64(),
+        median,
+        batch as f64 / median
+    );
     Ok(())
 }
 

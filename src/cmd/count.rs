@@ -31,7 +31,7 @@ pub fn run(args: Args) -> ExitCode {
 }
 
 /// VmHWM from /proc/self/status (Linux); `None` elsewhere.
-fn peak_rss_kib() -> Option<u64> {
+pub(crate) fn peak_rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     status
         .lines()

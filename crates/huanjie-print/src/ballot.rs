@@ -3,7 +3,7 @@
 //! A ballot is laid out once from a [`BallotLayout`] (title, instructions,
 //! one table per contest) and printed once per [`SignedSerial`]: every page
 //! carries the same layout plus its own QR code and the same serial in
-//! print. [`ballots_pdf`] writes the batch; [`ballot_geometry`] says where
+//! print. [`crate::write_ballots`] writes the batch; [`ballot_geometry`] says where
 //! everything is, for the optical mark reader.
 //!
 //! # Page
@@ -48,19 +48,14 @@
 //!
 //! # Size and speed
 //!
-//! The layout's drawing is built once and repeated on every page; a page
-//! adds only its QR code, drawn as one filled rectangle per horizontal run
-//! of dark modules in a coordinate system of one unit per module (integers
-//! only), and its serial text. The fonts are embedded once per document as
-//! subsets.
+//! The layout's drawing is built once here ([`plan`]); the batch writer
+//! (`ballot_pdf`) makes it a form XObject every page paints, and adds per
+//! page only the QR code and the serial text.
 
 use crate::fonts::{Face, FontSet};
 use crate::PrintError;
 use huanjie_core::serial::SignedSerial;
-use printpdf::{
-    DictItem, FontId, Mm, Op, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Pt, TextItem,
-    TextMatrix,
-};
+use printpdf::{DictItem, FontId, Op, PdfFontHandle, Pt, TextItem, TextMatrix};
 
 /// A length in tenths of a millimetre.
 pub type Mm10 = i32;
@@ -202,8 +197,8 @@ const MARGIN: Mm10 = 200;
 const TARGET: Mm10 = 60;
 const TARGET_COLUMN: Mm10 = 220;
 const ROW_HEIGHT: Mm10 = 80;
-const QR_MODULES: i32 = 29;
-const QR_MODULE: Mm10 = 8;
+pub(crate) const QR_MODULES: i32 = 29;
+pub(crate) const QR_MODULE: Mm10 = 8;
 const QR_QUIET: Mm10 = 4 * QR_MODULE;
 /// The QR code's right edge from the page's right edge.
 const QR_RIGHT: Mm10 = 150;
@@ -220,32 +215,32 @@ const TITLE_SIZE: i64 = 16_000;
 const INSTRUCTION_SIZE: i64 = 8_500;
 const HEADING_SIZE: i64 = 12_000;
 const CELL_SIZE: i64 = 10_500;
-const SERIAL_SIZE: i64 = 7_000;
+pub(crate) const SERIAL_SIZE: i64 = 7_000;
 
 /// Tenths of a millimetre to thousandths of a point.
-const fn mpt(v: Mm10) -> i64 {
+pub(crate) const fn mpt(v: Mm10) -> i64 {
     (v as i64) * 28_346_457 / 100_000
 }
 
 /// Thousandths of a point to tenths of a millimetre (rounded down).
-const fn mm10(v: i64) -> Mm10 {
+pub(crate) const fn mm10(v: i64) -> Mm10 {
     (v * 100_000 / 28_346_457) as Mm10
 }
 
 #[allow(clippy::float_arithmetic)] // the one conversion to printpdf's points
-fn pt(v: i64) -> Pt {
+pub(crate) fn pt(v: i64) -> Pt {
     Pt(v as f32 / 1000.0)
 }
 
 /// Face slot: body face `i` is `i`, the headings face is `body.len()`.
-type Slot = usize;
+pub(crate) type Slot = usize;
 
-fn font_id(slot: Slot) -> FontId {
+pub(crate) fn font_id(slot: Slot) -> FontId {
     let letter = char::from(b'A' + u8::try_from(slot % 26).unwrap_or(0));
     FontId(format!("HJBAL{letter}"))
 }
 
-fn face(fonts: &FontSet, slot: Slot) -> &Face {
+pub(crate) fn face(fonts: &FontSet, slot: Slot) -> &Face {
     match fonts.body.get(slot) {
         Some(f) => f,
         None => fonts.heading.as_ref().unwrap_or(&fonts.body[0]),
@@ -436,13 +431,13 @@ impl Canvas<'_> {
 }
 
 /// The layout drawn once: the ops every page repeats, and the geometry.
-struct Template {
-    graphics: Vec<Op>,
-    text: Vec<Op>,
-    used: Vec<bool>,
-    geometry: BallotGeometry,
+pub(crate) struct Template {
+    pub(crate) graphics: Vec<Op>,
+    pub(crate) text: Vec<Op>,
+    pub(crate) used: Vec<bool>,
+    pub(crate) geometry: BallotGeometry,
     /// The serial's face slot (the serial is ASCII, all in one face).
-    serial_slot: Slot,
+    pub(crate) serial_slot: Slot,
 }
 
 fn too_long(layout: &BallotLayout) -> PrintError {
@@ -459,7 +454,7 @@ fn too_long(layout: &BallotLayout) -> PrintError {
     }
 }
 
-fn plan(fonts: &FontSet, layout: &BallotLayout) -> Result<Template, PrintError> {
+pub(crate) fn plan(fonts: &FontSet, layout: &BallotLayout) -> Result<Template, PrintError> {
     check_glyphs(fonts, layout)?;
     // Every text was checked above; a refusal here would be a bug, but is
     // still an error rather than a panic.
@@ -675,7 +670,7 @@ fn plan(fonts: &FontSet, layout: &BallotLayout) -> Result<Template, PrintError> 
 }
 
 /// Where everything is on the ballot pages `layout` prints to (the same on
-/// every page); the same checks as [`ballots_pdf`].
+/// every page); the same checks as [`crate::write_ballots`].
 pub fn ballot_geometry(
     fonts: &FontSet,
     layout: &BallotLayout,
@@ -685,138 +680,40 @@ pub fn ballot_geometry(
 
 /// The QR code of a serial: version 3, level Q, alphanumeric mode; the
 /// dark modules, row by row (29 × 29).
+///
+/// The mask is fixed (checkerboard, mask 0) instead of searched: a decoder reads the
+/// mask from the code's format information, so any of the eight gives a
+/// valid code, and the search (scoring all eight) took most of the 441 µs
+/// a code cost, a tenth of the time budget of a whole ballot. The payload
+/// is random, so no one mask is systematically bad for it; the tests decode
+/// thousands of codes with `rqrr`, from the module grid and from rendered
+/// pages.
 pub fn serial_qr_modules(serial: &SignedSerial) -> Result<Vec<bool>, PrintError> {
-    use qrcode::{bits::Bits, EcLevel, QrCode, Version};
+    use qrcode::{bits::Bits, canvas::Canvas, ec, EcLevel, Version};
     let payload = serial.qr_payload();
     let err = |e: qrcode::types::QrError| PrintError::Pdf(format!("QR code of {serial}: {e}"));
-    let mut bits = Bits::new(Version::Normal(3));
+    let version = Version::Normal(3);
+    let mut bits = Bits::new(version);
     bits.push_alphanumeric_data(payload.as_bytes())
         .map_err(err)?;
     bits.push_terminator(EcLevel::Q).map_err(err)?;
-    let code = QrCode::with_bits(bits, EcLevel::Q).map_err(err)?;
-    Ok(code
-        .to_colors()
+    let data = bits.into_bytes();
+    let (encoded, ec) = ec::construct_codewords(&data, version, EcLevel::Q).map_err(err)?;
+    let mut canvas = Canvas::new(version, EcLevel::Q);
+    canvas.draw_all_functional_patterns();
+    canvas.draw_data(&encoded, &ec);
+    canvas.apply_mask(QR_MASK);
+    Ok(canvas
+        .into_colors()
         .into_iter()
         .map(|c| c == qrcode::Color::Dark)
         .collect())
 }
 
-/// The ops that draw one QR code: one unit per module, y downwards from
-/// the code's top-left corner; one rectangle per run of dark modules.
-fn qr_ops(geometry: &BallotGeometry, modules: &[bool], out: &mut Vec<Op>) {
-    let n = QR_MODULES as usize;
-    let s = pt(mpt(QR_MODULE)).0;
-    let x0 = pt(mpt(geometry.qr.x)).0;
-    let y0 = pt(mpt(geometry.page_height - geometry.qr.y)).0;
-    out.push(raw("q", &[]));
-    out.push(Op::Unknown {
-        key: "cm".to_owned(),
-        value: vec![
-            DictItem::Real(s),
-            DictItem::Int(0),
-            DictItem::Int(0),
-            DictItem::Real(pt(-mpt(QR_MODULE)).0),
-            DictItem::Real(x0),
-            DictItem::Real(y0),
-        ],
-    });
-    for (r, row) in modules.chunks(n).enumerate() {
-        let mut col = 0;
-        while col < n {
-            if row[col] {
-                let start = col;
-                while col < n && row[col] {
-                    col += 1;
-                }
-                out.push(raw(
-                    "re",
-                    &[start as i64, r as i64, (col - start) as i64, 1],
-                ));
-            } else {
-                col += 1;
-            }
-        }
-    }
-    out.push(raw("f", &[]));
-    out.push(raw("Q", &[]));
-}
-
-/// The ballots of a batch: one A4 or A3 page per serial, in order, each
-/// with the layout, its QR code and its serial in print. Every text is
-/// checked against the fonts before anything is drawn (a candidate's name
-/// with a character no font has is refused naming the candidate and the
-/// character); the fonts are embedded once, as subsets.
-pub fn ballots_pdf(
-    fonts: &FontSet,
-    layout: &BallotLayout,
-    serials: &[SignedSerial],
-) -> Result<Vec<u8>, PrintError> {
-    let template = plan(fonts, layout)?;
-    let g = &template.geometry;
-    let (pw, ph) = layout.paper.size();
-    let serial_font = PdfFontHandle::External(font_id(template.serial_slot));
-    let serial_face = face(fonts, template.serial_slot);
-    // The serial's width: all printed serials are 53 symbols; the width
-    // of each is measured (the face need not be monospaced).
-    let mut pages = Vec::with_capacity(serials.len());
-    for serial in serials {
-        let modules = serial_qr_modules(serial)?;
-        let text = serial.to_string();
-        let units: i64 = text
-            .chars()
-            .filter_map(|ch| serial_face.glyph(ch))
-            .map(|gid| serial_face.advance(gid))
-            .sum();
-        let width = units * SERIAL_SIZE / serial_face.units_per_em;
-        let mut ops = Vec::with_capacity(template.graphics.len() + template.text.len() + 200);
-        ops.extend(template.graphics.iter().cloned());
-        qr_ops(g, &modules, &mut ops);
-        ops.push(Op::StartTextSection);
-        ops.extend(template.text.iter().cloned());
-        ops.push(Op::SetFont {
-            font: serial_font.clone(),
-            size: pt(SERIAL_SIZE),
-        });
-        ops.push(Op::SetTextMatrix {
-            matrix: TextMatrix::Translate(
-                pt(mpt(g.serial_baseline.1) - width),
-                pt(mpt(ph - g.serial_baseline.0)),
-            ),
-        });
-        ops.push(Op::ShowText {
-            items: vec![TextItem::Text(text)],
-        });
-        ops.push(Op::EndTextSection);
-        pages.push(PdfPage::new(Mm(mm(pw)), Mm(mm(ph)), ops));
-    }
-
-    let mut pdf = PdfDocument::new(&layout.title);
-    for (slot, used) in template.used.iter().enumerate() {
-        if *used {
-            pdf.resources.fonts.map.insert(
-                font_id(slot),
-                printpdf::PdfFont::new(face(fonts, slot).parsed.clone()),
-            );
-        }
-    }
-    let mut warnings = Vec::new();
-    let options = PdfSaveOptions {
-        // The raw drawing operators above (re, f, cm, …) are written only
-        // when printpdf is told not to drop operators it does not model.
-        secure: false,
-        ..PdfSaveOptions::default()
-    };
-    let bytes = pdf.with_pages(pages).save(&options, &mut warnings);
-    if let Some(error) = warnings
-        .iter()
-        .find(|w| w.severity == printpdf::PdfParseErrorSeverity::Error)
-    {
-        return Err(PrintError::Pdf(error.msg.clone()));
-    }
-    Ok(bytes)
-}
+/// The one mask every serial's QR code uses (see [`serial_qr_modules`]).
+const QR_MASK: qrcode::canvas::MaskPattern = qrcode::canvas::MaskPattern::Checkerboard;
 
 #[allow(clippy::float_arithmetic)] // page size for printpdf
-fn mm(v: Mm10) -> f32 {
+pub(crate) fn mm(v: Mm10) -> f32 {
     v as f32 / 10.0
 }

@@ -40,6 +40,7 @@
 
 mod announcement;
 mod ballot;
+mod ballot_pdf;
 mod error;
 mod export;
 mod fonts;
@@ -53,9 +54,10 @@ mod zh;
 
 pub use announcement::{Announcement, AnnouncementTable, Block, CellAlign, TableColumn};
 pub use ballot::{
-    ballot_geometry, ballots_pdf, serial_qr_modules, BallotGeometry, BallotLayout, BoxMm10, Choice,
-    Contest, MarkTarget, Mm10, Paper, Row, WriteInBox,
+    ballot_geometry, serial_qr_modules, BallotGeometry, BallotLayout, BoxMm10, Choice, Contest,
+    MarkTarget, Mm10, Paper, Row, WriteInBox,
 };
+pub use ballot_pdf::{ballots_pdf, write_ballots, CHUNK as BALLOT_CHUNK};
 pub use error::PrintError;
 pub use export::{voter_list_xlsx, ExportedVoter, VoterListExport};
 pub use fonts::{FontError, FontSet, FONT_DIR_ENV};
