@@ -166,7 +166,7 @@ impl Write for Counter {
 
 fn bench_ballots(count: u64, batch: u64, keep: Option<PathBuf>) -> Result<()> {
     use huanjie_core::serial::{Serial, SerialKey};
-    use huanjie_print::{BallotLayout, Contest, FontSet, Paper};
+    use huanjie_print::{BallotTemplate, Contest, FontSet, Paper};
     use ring::rand::{SecureRandom, SystemRandom};
     let fonts = FontSet::locate().context("loading the fonts")?;
     let contest = |position: &str, seats: u32, names: &[&str]| Contest {
@@ -175,20 +175,16 @@ fn bench_ballots(count: u64, batch: u64, keep: Option<PathBuf>) -> Result<()> {
         candidates: names.iter().map(|n| (*n).to_owned()).collect(),
         write_in_rows: seats,
     };
-    let layout = BallotLayout {
-        title: "幸福社区第七届居民委员会选举选票".to_owned(),
-        instructions: vec![
-            "在候选人姓名后的“赞成”“反对”或“弃权”格内选一格划“○”；不划的视为弃权。".to_owned(),
-            "另选他人的，在“另选他人”栏内写上其姓名，并在其后“赞成”格内划“○”。".to_owned(),
-        ],
-        contests: vec![
+    let layout = BallotTemplate::builtin("residents-committee")?.layout(
+        "幸福社区第七届居民委员会选举",
+        vec![
             contest("主任", 1, &["张伟"]),
             contest("副主任", 1, &["李娜", "王芳"]),
             contest("委员", 3, &["赵强", "刘敏", "陈静", "杨磊", "黄丽"]),
             contest("妇女委员", 1, &["周艳", "吴娟"]),
         ],
-        paper: Paper::A4,
-    };
+        Paper::A4,
+    )?;
     let rng = SystemRandom::new();
     let mut key = [0u8; 32];
     rng.fill(&mut key)

@@ -52,6 +52,7 @@
 //! (`ballot_pdf`) makes it a form XObject every page paints, and adds per
 //! page only the QR code and the serial text.
 
+use crate::ballot_template::Wording;
 use crate::fonts::{Face, FontSet};
 use crate::PrintError;
 use huanjie_core::serial::SignedSerial;
@@ -101,6 +102,9 @@ pub struct BallotLayout {
     pub instructions: Vec<String>,
     pub contests: Vec<Contest>,
     pub paper: Paper,
+    /// Headings, column header, the targets' labels and the write-in
+    /// label, from the ballot's template ([`crate::BallotTemplate`]).
+    pub wording: Wording,
 }
 
 /// A box in [`BallotGeometry`]'s coordinates (tenths of a millimetre,
@@ -295,7 +299,22 @@ fn check_glyphs(fonts: &FontSet, layout: &BallotLayout) -> Result<(), PrintError
             text,
         )?;
     }
+    let w = &layout.wording;
+    let labels = [&w.name_header, &w.choices[0], &w.choices[1], &w.choices[2]];
+    for text in labels.into_iter().chain(w.write_in.as_ref()) {
+        refuse(
+            format!("the ballot template's label “{text}”"),
+            format!("选票模板中的“{text}”"),
+            text,
+        )?;
+    }
     for contest in &layout.contests {
+        let heading = w.heading(contest);
+        refuse(
+            format!("the heading “{heading}” of the ballot"),
+            format!("选票上的标题“{heading}”"),
+            &heading,
+        )?;
         let p = &contest.position;
         refuse(
             format!("the position “{p}” of the ballot"),
@@ -533,13 +552,30 @@ pub(crate) fn plan(fonts: &FontSet, layout: &BallotLayout) -> Result<Template, P
     for (ci, contest) in layout.contests.iter().enumerate() {
         y += 40;
         let rows = contest.candidates.len() + contest.write_in_rows as usize;
+        let write_in_label = match (&layout.wording.write_in, contest.write_in_rows) {
+            (Some(label), _) => label.clone(),
+            (None, 0) => String::new(),
+            (None, _) => {
+                return Err(PrintError::Template {
+                    template: layout.title.clone(),
+                    problem: format!(
+                        "“{}” asks for write-in rows, which this ballot has none of",
+                        contest.position
+                    ),
+                    problem_zh: format!(
+                        "“{}”要求另选他人栏，这种选票没有另选他人栏",
+                        contest.position
+                    ),
+                })
+            }
+        };
         let rows_i = Mm10::try_from(rows).map_err(|_| too_long(layout))?;
         let height = mm10(HEADING_SIZE * 15 / 10) + ROW_HEIGHT * (rows_i + 1);
         if y + height > body_bottom {
             return Err(too_long(layout));
         }
         y += mm10(HEADING_SIZE);
-        let heading = format!("{}（应选{}名）", contest.position, contest.seats);
+        let heading = layout.wording.heading(contest);
         c.text(MARGIN, y, &heading, true, HEADING_SIZE)
             .map_err(glyph)?;
         y += mm10(HEADING_SIZE * 5 / 10);
@@ -549,29 +585,31 @@ pub(crate) fn plan(fonts: &FontSet, layout: &BallotLayout) -> Result<Template, P
             MARGIN,
             name_width,
             cell_baseline(y),
-            "候选人姓名",
+            &layout.wording.name_header,
             true,
             CELL_SIZE,
         )
         .map_err(glyph)?;
-        for (k, choice) in Choice::ALL.iter().enumerate() {
+        for (k, label) in layout.wording.choices.iter().enumerate() {
             let x = MARGIN + name_width + TARGET_COLUMN * k as Mm10;
-            c.text_centered(
-                x,
-                TARGET_COLUMN,
-                cell_baseline(y),
-                choice.label_zh(),
-                true,
-                CELL_SIZE,
-            )
-            .map_err(glyph)?;
+            c.text_centered(x, TARGET_COLUMN, cell_baseline(y), label, true, CELL_SIZE)
+                .map_err(glyph)?;
         }
         c.line((MARGIN, y), (MARGIN + table_width, y), 5);
         y += ROW_HEIGHT;
         for r in 0..rows {
             c.line((MARGIN, y), (MARGIN + table_width, y), 3);
             let row = if let Some(name) = contest.candidates.get(r) {
-                c.text(MARGIN + 40, cell_baseline(y), name, false, CELL_SIZE)
+                // A long name (or a homeowners' matter) is shrunk to its
+                // cell, never drawn over the targets.
+                let avail = mpt(name_width - 80);
+                let natural = c.width(name, false, CELL_SIZE).map_err(glyph)?;
+                let size = if natural > avail {
+                    CELL_SIZE * avail / natural
+                } else {
+                    CELL_SIZE
+                };
+                c.text(MARGIN + 40, cell_baseline(y), name, false, size)
                     .map_err(glyph)?;
                 Row::Candidate {
                     index: r,
@@ -579,9 +617,10 @@ pub(crate) fn plan(fonts: &FontSet, layout: &BallotLayout) -> Result<Template, P
                 }
             } else {
                 let index = r - contest.candidates.len();
-                c.text(MARGIN + 40, cell_baseline(y), "另选他人", false, CELL_SIZE)
+                let write_in = write_in_label.as_str();
+                c.text(MARGIN + 40, cell_baseline(y), write_in, false, CELL_SIZE)
                     .map_err(glyph)?;
-                let label = mm10(c.width("另选他人", false, CELL_SIZE).map_err(glyph)?);
+                let label = mm10(c.width(write_in, false, CELL_SIZE).map_err(glyph)?);
                 let x = MARGIN + 40 + label + 40;
                 let rect = BoxMm10 {
                     x,

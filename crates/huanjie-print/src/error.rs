@@ -43,6 +43,15 @@ pub enum PrintError {
         problem: String,
         problem_zh: String,
     },
+    /// A ballot template (`ballots/*.toml`) is unknown or malformed, or a
+    /// layout asks for what its template does not have (write-in rows on
+    /// a ballot without them).
+    #[error("ballot template “{template}”: {problem}")]
+    Template {
+        template: String,
+        problem: String,
+        problem_zh: String,
+    },
     #[error(transparent)]
     Collation(#[from] huanjie_collation::CollationError),
     /// The PDF writer reported an error.
@@ -71,6 +80,11 @@ impl PrintError {
             PrintError::BadTable {
                 table, problem_zh, ..
             } => format!("公告中的表格“{table}”有误：{problem_zh}。"),
+            PrintError::Template {
+                template,
+                problem_zh,
+                ..
+            } => format!("选票模板“{template}”有误：{problem_zh}。"),
             PrintError::Collation(e) => {
                 format!("无法按姓氏笔画排序（排序数据不可用：{e}）。请联系系统维护人员。")
             }

@@ -41,6 +41,7 @@
 mod announcement;
 mod ballot;
 mod ballot_pdf;
+mod ballot_template;
 mod error;
 mod export;
 mod fonts;
@@ -58,6 +59,7 @@ pub use ballot::{
     MarkTarget, Mm10, Paper, Row, WriteInBox,
 };
 pub use ballot_pdf::{ballots_pdf, write_ballots, CHUNK as BALLOT_CHUNK};
+pub use ballot_template::{BallotTemplate, Wording};
 pub use error::PrintError;
 pub use export::{voter_list_xlsx, ExportedVoter, VoterListExport};
 pub use fonts::{FontError, FontSet, FONT_DIR_ENV};

@@ -70,6 +70,9 @@ fn layout(paper: Paper) -> BallotLayout {
             contest("妇女委员", 1, &["周艳", "吴娟"], 1),
         ],
         paper,
+        wording: BallotTemplate::builtin("residents-committee")
+            .unwrap()
+            .wording(),
     }
 }
 
@@ -335,4 +338,107 @@ fn bench_5000_ballots() {
         one,
         per_page
     );
+}
+
+/// Every template in `ballots/` prints through the same machinery: its
+/// title, headings, column header, target labels and write-in label are
+/// on the page, the QR code decodes, and the geometry has three targets
+/// per row, where the general round's are.
+#[test]
+fn every_ballot_template_prints_and_reads_back() {
+    let general = ballot_geometry(font_set(), &layout(Paper::A4)).unwrap();
+    for kind in BallotTemplate::kinds() {
+        let template = BallotTemplate::builtin(kind).unwrap();
+        let write_ins = u32::from(template.write_in.is_some());
+        let contests = if kind == "homeowners-decision" {
+            vec![
+                contest(
+                    "一、续聘幸福物业服务有限公司",
+                    1,
+                    &["同意续聘，服务期三年"],
+                    0,
+                ),
+                contest("二、使用专项维修资金更换电梯", 1, &["3号楼两部电梯"], 0),
+            ]
+        } else {
+            vec![
+                contest("主任", 1, &["张伟", "李娜"], write_ins),
+                contest("委员", 2, &["赵强", "刘敏", "陈静"], write_ins),
+            ]
+        };
+        let l = template
+            .layout("幸福社区第七届", contests.clone(), Paper::A4)
+            .unwrap();
+        let serials = serials(2);
+        let pdf = ballots_pdf(font_set(), &l, &serials).unwrap();
+        let text = squash(&pages_text(&pdf)[0]);
+        let mut needles = vec![
+            l.title.clone(),
+            template.name_header.clone(),
+            l.wording.heading(&contests[0]),
+        ];
+        needles.extend(template.choices.iter().cloned());
+        needles.extend(template.write_in.iter().cloned());
+        needles.push(contests[1].candidates[0].clone());
+        for needle in needles {
+            assert!(
+                text.contains(&squash(&needle)),
+                "{kind}: {needle} not in {text}"
+            );
+        }
+        let (w, h, px) = grey(&png_pages(&pdf, 150)[0]);
+        assert_eq!(
+            decode_qrs(w, h, &px),
+            vec![serials[0].qr_payload()],
+            "{kind}"
+        );
+        let g = ballot_geometry(font_set(), &l).unwrap();
+        let rows: usize = contests
+            .iter()
+            .map(|c| c.candidates.len() + c.write_in_rows as usize)
+            .sum();
+        assert_eq!(g.targets.len(), rows * 3, "{kind}");
+        assert_eq!(g.fiducials, general.fiducials, "{kind}");
+        assert_eq!(g.qr, general.qr, "{kind}");
+        // The targets sit in the same three columns on every kind.
+        let columns = |g: &BallotGeometry| {
+            let mut xs: Vec<_> = g.targets.iter().map(|t| t.rect.x).collect();
+            xs.sort_unstable();
+            xs.dedup();
+            xs
+        };
+        assert_eq!(columns(&g), columns(&general), "{kind}");
+    }
+}
+
+/// Writes a specimen of every template to `$HUANJIE_BALLOT_SPECIMENS/`
+/// (a directory), to look at: `HUANJIE_BALLOT_SPECIMENS=/tmp/specimens
+/// cargo test -p huanjie-print --test ballots -- --ignored specimens`.
+#[test]
+#[ignore]
+fn specimens() {
+    let dir = std::path::PathBuf::from(std::env::var_os("HUANJIE_BALLOT_SPECIMENS").unwrap());
+    std::fs::create_dir_all(&dir).unwrap();
+    for kind in BallotTemplate::kinds() {
+        let template = BallotTemplate::builtin(kind).unwrap();
+        let w = u32::from(template.write_in.is_some());
+        let contests = if kind == "homeowners-decision" {
+            vec![contest(
+                "一、续聘幸福物业服务有限公司",
+                1,
+                &["同意续聘幸福物业服务有限公司为本小区物业服务企业，服务期三年，收费标准不变"],
+                0,
+            )]
+        } else {
+            vec![
+                contest("主任", 1, &["张伟", "阿卜杜热合曼·买买提"], w),
+                contest("委员", 2, &["赵强", "㐀明", "𠀀芳"], w),
+            ]
+        };
+        let l = template
+            .layout("幸福社区第七届", contests, Paper::A4)
+            .unwrap();
+        let pdf = ballots_pdf(font_set(), &l, &serials(1)).unwrap();
+        std::fs::write(dir.join(format!("{kind}.pdf")), pdf).unwrap();
+    }
 }

@@ -284,6 +284,17 @@ pub async fn void_serial(
     Ok(store.void_serial(election.id, random, &reason, now).await?)
 }
 
+/// The template (in `ballots/`) of the general round of a body's election.
+pub fn template_kind(body: huanjie_store::BodyKind) -> &'static str {
+    use huanjie_store::BodyKind::*;
+    match body {
+        ResidentsCommittee => "residents-committee",
+        SupervisoryCommittee => "supervisory-committee",
+        HomeownersCommittee => "homeowners-committee",
+        SupervisoryBoard => "employee-supervisors",
+    }
+}
+
 /// The ballot of this election as the printer lays it out: one contest
 /// per position in seat order, the standing formal candidates in surname
 /// stroke order (R-NOM-5), as many write-in rows as seats (R-POLL-3).
@@ -317,17 +328,9 @@ pub async fn layout(
             write_in_rows: s.seats,
         });
     }
-    Ok(huanjie_print::BallotLayout {
-        title: format!("{}选票", election.title),
-        instructions: vec![
-            "在候选人姓名后的“赞成”“反对”或“弃权”格内选一格划“○”；不划的视为弃权。".to_owned(),
-            "另选他人的，在“另选他人”栏内写上其姓名，并在其后“赞成”格内划“○”。".to_owned(),
-            "每一职务所选人数不得多于应选名额，多于应选名额的，该职务的选择无效。".to_owned(),
-            "请用黑色或蓝色笔填写，不要折叠、污损选票。".to_owned(),
-        ],
-        contests,
-        paper,
-    })
+    huanjie_print::BallotTemplate::builtin(template_kind(election.body_kind))
+        .and_then(|t| t.layout(&election.title, contests, paper))
+        .map_err(|e| crate::pdf::print_error(e, rule::POLL_5))
 }
 
 /// A stored batch's ballots as a PDF (the same serials as printed).
