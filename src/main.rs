@@ -27,6 +27,9 @@ enum Command {
     Profile(cmd::profile::Args),
     /// The resident roll: template, generate, check, import.
     Roll(cmd::roll::Args),
+    /// Print ballots: record a station's batch and write its PDF, write a
+    /// batch again, list batches, or write a specimen.
+    Ballots(cmd::ballots::Args),
     /// Print a statutory notice of nomination (formal candidates, …) as a PDF.
     Notice(cmd::notice::Args),
     /// Run the web app and JSON API (flags, HUANJIE_* environment, or --config FILE).
@@ -42,6 +45,7 @@ fn main() -> ExitCode {
         Command::Bench(args) => cmd::bench::run(args),
         Command::Profile(args) => cmd::profile::run(args),
         Command::Roll(args) => cmd::roll::run(args),
+        Command::Ballots(args) => cmd::ballots::run(args),
         Command::Notice(args) => cmd::notice::run(args),
         Command::Serve(args) => cmd::serve::run(args),
         Command::Demo(args) => cmd::demo::run(args),

@@ -674,6 +674,142 @@ async fn roll_to_formal_list(app: TestApp) {
     assert_eq!(second["batch"]["number"], 2);
     assert!(!serials.contains(&second["serials"][0].as_str().unwrap().to_owned()));
 
+    // An observer, for what follows.
+    ok(
+        &call(
+            &app,
+            Method::POST,
+            "/users",
+            &token,
+            Some(json!({"username": "watcher", "password": TEST_PASSWORD, "role": "observer"})),
+        )
+        .await,
+        StatusCode::CREATED,
+    );
+    let observer = app.sign_in("watcher", TEST_PASSWORD).await.unwrap();
+
+    // Printing with progress: a job writes batch 2's PDF; its pages count
+    // up to the batch's size; the download is the batch.
+    let second_id = second["batch"]["id"].as_str().unwrap().to_owned();
+    let job = ok(
+        &call(
+            &app,
+            Method::POST,
+            &format!("{e}/ballot-batches/{second_id}/print-jobs"),
+            &token,
+            None,
+        )
+        .await,
+        StatusCode::ACCEPTED,
+    );
+    assert_eq!(job["total"], 2);
+    assert_eq!(job["batch_number"], 2);
+    let job_path = format!("{e}/print-jobs/{}", job["job"].as_str().unwrap());
+    let mut status = job.clone();
+    for _ in 0..200 {
+        if status["state"] != "running" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        status = ok(
+            &call(&app, Method::GET, &job_path, &token, None).await,
+            StatusCode::OK,
+        );
+    }
+    assert_eq!(status["state"], "done", "{status}");
+    assert_eq!(status["done"], 2);
+    assert!(status["bytes"].as_u64().unwrap() > 1000);
+    let text = pdf_text(&app, &token, &format!("{job_path}/pdf"), "job").await;
+    for serial in second["serials"].as_array().unwrap() {
+        let serial = serial.as_str().unwrap();
+        assert!(
+            text.contains(&serial.replace('-', "")) || text.contains(serial),
+            "{serial} not printed by the job: {text}"
+        );
+    }
+    // Observers may not print, nor see another's job.
+    let reply = call(
+        &app,
+        Method::POST,
+        &format!("{e}/ballot-batches/{second_id}/print-jobs"),
+        &observer,
+        None,
+    )
+    .await;
+    assert_eq!(reply.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        call(&app, Method::GET, &job_path, &observer, None).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let unknown = format!("{e}/print-jobs/{}", uuid::Uuid::new_v4());
+    assert_eq!(
+        call(&app, Method::GET, &unknown, &token, None).await.0,
+        StatusCode::NOT_FOUND
+    );
+    // The specimen (样票): marked so, and its serial is no ballot's.
+    let text = pdf_text(&app, &observer, &format!("{e}/ballots/preview"), "preview").await;
+    assert!(text.contains("（样票）"), "{text}");
+    assert!(text.contains(candidate), "{text}");
+    // The command line prints a batch and lists it, on the same database.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cli-batch.pdf");
+    let election_id = e.trim_start_matches("/elections/").to_owned();
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_huanjie"))
+        .args([
+            "ballots",
+            "print",
+            "--station",
+            "第二投票站",
+            "--count",
+            "3",
+        ])
+        .args([
+            "--election",
+            &election_id,
+            "--database-url",
+            &app.database_url,
+        ])
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(String::from_utf8_lossy(&run.stderr).contains("3 / 3"));
+    let pdf = std::fs::read(&out).unwrap();
+    assert!(pdf.starts_with(b"%PDF") && pdf.ends_with(b"%%EOF\n"));
+    assert!(!dir.path().join("cli-batch.pdf.part").exists());
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_huanjie"))
+        .args(["ballots", "batches"])
+        .args([
+            "--election",
+            &election_id,
+            "--database-url",
+            &app.database_url,
+        ])
+        .output()
+        .unwrap();
+    let listing = String::from_utf8_lossy(&run.stdout).into_owned();
+    assert!(
+        listing.lines().any(|l| l.starts_with("3\t第二投票站\t3\t")),
+        "{listing}"
+    );
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_huanjie"))
+        .args(["ballots", "pdf", "--batch", "9"])
+        .args([
+            "--election",
+            &election_id,
+            "--database-url",
+            &app.database_url,
+        ])
+        .output()
+        .unwrap();
+    assert!(!run.status.success());
+    assert!(String::from_utf8_lossy(&run.stderr).contains("no batch 9"));
+
     // R-NOM-6: director B withdraws; C, next by preliminary votes, takes
     // the place.
     let out = ok(
@@ -695,18 +831,6 @@ async fn roll_to_formal_list(app: TestApp) {
     );
 
     // Observers read, and write nothing.
-    ok(
-        &call(
-            &app,
-            Method::POST,
-            "/users",
-            &token,
-            Some(json!({"username": "watcher", "password": TEST_PASSWORD, "role": "observer"})),
-        )
-        .await,
-        StatusCode::CREATED,
-    );
-    let observer = app.sign_in("watcher", TEST_PASSWORD).await.unwrap();
     let seen = ok(
         &call(
             &app,

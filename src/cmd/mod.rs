@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod ballots;
 pub mod bench;
 pub mod count;
 pub mod demo;

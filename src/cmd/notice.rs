@@ -72,7 +72,7 @@ fn job(args: Args) -> Result<()> {
 }
 
 /// A refusal in plain words, both languages, with its rule id.
-fn refusal(e: huanjie_web::error::HttpError) -> anyhow::Error {
+pub(crate) fn refusal(e: huanjie_web::error::HttpError) -> anyhow::Error {
     let m = e.message();
     match &e {
         huanjie_web::error::HttpError::Rule(r) => {

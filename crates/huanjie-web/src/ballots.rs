@@ -333,13 +333,45 @@ pub async fn layout(
         .map_err(|e| crate::pdf::print_error(e, rule::POLL_5))
 }
 
-/// A stored batch's ballots as a PDF (the same serials as printed).
+/// A specimen of the election's ballot (样票), to look at before printing:
+/// the layout as printed, its title marked 样票, and a serial signed with a
+/// throwaway key in batch 0 (no batch has that number), so the specimen
+/// can never pass for a ballot.
+pub async fn preview(
+    store: &dyn Store,
+    election: &Election,
+    paper: huanjie_print::Paper,
+) -> Result<Vec<u8>, HttpError> {
+    let mut layout = layout(store, election, paper).await?;
+    layout.title = format!("{}（样票）", layout.title);
+    let rng = SystemRandom::new();
+    let key = SerialKey::from_bytes(&random_bytes::<32>(&rng)?);
+    let serial = Serial {
+        election: *election.id.as_bytes(),
+        batch: 0,
+        style: 0,
+        random: random_bytes(&rng)?,
+    }
+    .sign(&key);
+    tokio::task::spawn_blocking(move || {
+        huanjie_print::ballots_pdf(crate::pdf::fonts()?, &layout, &[serial])
+            .map_err(|e| crate::pdf::print_error(e, rule::POLL_5))
+    })
+    .await
+    .map_err(|e| HttpError::Internal(e.into()))?
+}
+
+/// A stored batch's ballots as a PDF (the same serials as printed),
+/// streamed: a blocking thread writes pages into a small channel the
+/// response body reads from, so memory holds a few pieces, never the
+/// document. The layout is checked before the answer starts, so a refusal
+/// is an error status, not a broken download.
 pub async fn batch_pdf(
     store: &dyn Store,
     election: &Election,
     batch_id: Uuid,
     paper: huanjie_print::Paper,
-) -> Result<Vec<u8>, HttpError> {
+) -> Result<axum::body::Body, HttpError> {
     let batch = store
         .list_batches(election.id)
         .await?
@@ -347,11 +379,39 @@ pub async fn batch_pdf(
         .find(|b| b.id == batch_id)
         .ok_or(HttpError::NotFound)?;
     let layout = layout(store, election, paper).await?;
+    let fonts = crate::pdf::fonts()?;
+    huanjie_print::ballot_geometry(fonts, &layout)
+        .map_err(|e| crate::pdf::print_error(e, rule::POLL_5))?;
     let serials = batch_serials(store, election, &batch).await?;
+    let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<Vec<u8>>>(8);
     tokio::task::spawn_blocking(move || {
-        huanjie_print::ballots_pdf(crate::pdf::fonts()?, &layout, &serials)
-            .map_err(|e| crate::pdf::print_error(e, rule::POLL_5))
-    })
-    .await
-    .map_err(|e| HttpError::Internal(e.into()))?
+        let mut out = std::io::BufWriter::with_capacity(256 * 1024, ChannelWriter(tx.clone()));
+        let written = huanjie_print::write_ballots(fonts, &layout, serials, &mut out, |_| {})
+            .map_err(|e| std::io::Error::other(e.to_string()))
+            .and_then(|_| std::io::Write::flush(&mut out));
+        if let Err(e) = written {
+            // The client sees a cut download; the log says why.
+            tracing::error!(error = %e, "streaming a batch's ballots failed");
+            let _ = tx.blocking_send(Err(e));
+        }
+    });
+    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|piece| (piece, rx))
+    });
+    Ok(axum::body::Body::from_stream(stream))
+}
+
+/// Sends what is written down a channel (blocking when it is full).
+struct ChannelWriter(tokio::sync::mpsc::Sender<std::io::Result<Vec<u8>>>);
+
+impl std::io::Write for ChannelWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .blocking_send(Ok(buf.to_vec()))
+            .map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the client left"))?;
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }

@@ -20,6 +20,23 @@ pub fn download(bytes: Vec<u8>, content_type: &'static str, filename: &str) -> R
         .into_response()
 }
 
+/// A download whose body is streamed.
+pub fn download_body(
+    body: axum::body::Body,
+    content_type: &'static str,
+    filename: &str,
+) -> Response {
+    let disposition = format!("attachment; filename=\"{filename}\"");
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 /// The font chain, loaded once (reading the CJK fonts takes a few hundred
 /// megabytes and a third of a second) and shared by every notice. Without
 /// fonts the answer is 503 with what the administrator does; the detail

@@ -41,6 +41,8 @@ pub struct AppState {
     pub clock: Clock,
     pub settings: Arc<Settings>,
     pub rng: SystemRandom,
+    /// Ballot printing jobs running or finished in this process.
+    pub print_jobs: Arc<crate::print_jobs::PrintJobs>,
     /// A hash of nothing in particular, verified against when the username
     /// is unknown so that a failed sign-in takes as long either way.
     dummy_password_hash: Arc<str>,
@@ -56,6 +58,7 @@ impl AppState {
             clock,
             settings: Arc::new(settings),
             rng,
+            print_jobs: Arc::default(),
             dummy_password_hash: dummy.into(),
         })
     }

@@ -103,9 +103,22 @@ pub struct PdfParams {
     paper: Option<String>,
 }
 
+fn paper(params: &PdfParams) -> Result<huanjie_print::Paper, HttpError> {
+    match params.paper.as_deref() {
+        None | Some("a4") | Some("A4") => Ok(huanjie_print::Paper::A4),
+        Some("a3") | Some("A3") => Ok(huanjie_print::Paper::A3),
+        Some(_) => Err(HttpError::BadRequest(crate::error::Message {
+            code: "paper",
+            zh: "纸张（paper）：应为 a4 或 a3".into(),
+            en: "paper: must be a4 or a3".into(),
+        })),
+    }
+}
+
 /// `GET /elections/{id}/ballot-batches/{batch}/pdf[?paper=a3]`: the batch's
 /// ballots, one page each, for the committee only (the serials are the
-/// ballots themselves).
+/// ballots themselves). Streamed as it is written; for progress, use a
+/// print job instead.
 pub async fn batch_pdf(
     State(state): State<AppState>,
     principal: Principal,
@@ -115,17 +128,95 @@ pub async fn batch_pdf(
     principal.require_committee()?;
     let election = election_for(&state, &principal, &election_id).await?;
     let batch = super::parse_id(&batch)?;
-    let paper = match params.paper.as_deref() {
-        None | Some("a4") | Some("A4") => huanjie_print::Paper::A4,
-        Some("a3") | Some("A3") => huanjie_print::Paper::A3,
-        Some(_) => {
-            return Err(HttpError::BadRequest(crate::error::Message {
-                code: "paper",
-                zh: "纸张（paper）：应为 a4 或 a3".into(),
-                en: "paper: must be a4 or a3".into(),
-            }))
-        }
-    };
-    let pdf = ballots::batch_pdf(&*state.store, &election, batch, paper).await?;
-    Ok(crate::pdf::download(pdf, "application/pdf", "ballots.pdf"))
+    let body = ballots::batch_pdf(&*state.store, &election, batch, paper(&params)?).await?;
+    Ok(crate::pdf::download_body(
+        body,
+        "application/pdf",
+        "ballots.pdf",
+    ))
+}
+
+/// `GET /elections/{id}/ballots/preview[?paper=a3]`: a specimen ballot
+/// (样票, its serial valid for no batch); anyone who may read the election.
+pub async fn preview(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(election_id): Path<String>,
+    axum::extract::Query(params): axum::extract::Query<PdfParams>,
+) -> Result<axum::response::Response, HttpError> {
+    principal.require_reader()?;
+    let election = election_for(&state, &principal, &election_id).await?;
+    let pdf = ballots::preview(&*state.store, &election, paper(&params)?).await?;
+    Ok(crate::pdf::download(
+        pdf,
+        "application/pdf",
+        "ballot-specimen.pdf",
+    ))
+}
+
+/// `POST /elections/{id}/ballot-batches/{batch}/print-jobs[?paper=a3]`:
+/// starts writing the batch's PDF; answers 202 with the job (its `done`
+/// and `total` pages). Committee only.
+pub async fn start_print_job(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((election_id, batch)): Path<(String, String)>,
+    axum::extract::Query(params): axum::extract::Query<PdfParams>,
+) -> Result<(StatusCode, Json<Value>), HttpError> {
+    principal.require_committee()?;
+    let election = election_for(&state, &principal, &election_id).await?;
+    let batch = super::parse_id(&batch)?;
+    let job = state
+        .print_jobs
+        .start(&*state.store, &election, batch, paper(&params)?)
+        .await?;
+    Ok((StatusCode::ACCEPTED, Json(to_json(&job.view())?)))
+}
+
+/// `GET /elections/{id}/print-jobs/{job}`: how far a print job got.
+pub async fn print_job(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((election_id, job)): Path<(String, String)>,
+) -> Result<Json<Value>, HttpError> {
+    principal.require_committee()?;
+    let election = election_for(&state, &principal, &election_id).await?;
+    let job = state
+        .print_jobs
+        .get(election.id, super::parse_id(&job)?)
+        .ok_or(HttpError::NotFound)?;
+    Ok(Json(to_json(&job.view())?))
+}
+
+/// `GET /elections/{id}/print-jobs/{job}/pdf`: a finished job's PDF (409
+/// while it is still running or if it failed).
+pub async fn print_job_pdf(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((election_id, job)): Path<(String, String)>,
+) -> Result<axum::response::Response, HttpError> {
+    principal.require_committee()?;
+    let election = election_for(&state, &principal, &election_id).await?;
+    let job = state
+        .print_jobs
+        .get(election.id, super::parse_id(&job)?)
+        .ok_or(HttpError::NotFound)?;
+    let view = job.view();
+    if let crate::print_jobs::JobState::Failed {
+        message_zh,
+        message_en,
+    } = view.state
+    {
+        return Err(HttpError::Conflict(crate::error::Message {
+            code: "print_job_failed",
+            zh: message_zh,
+            en: message_en,
+        }));
+    }
+    let path = job
+        .file()
+        .ok_or_else(|| crate::print_jobs::not_ready(&view))?;
+    let body = crate::print_jobs::stream_file(path).await?;
+    let name = format!("ballots-batch-{}.pdf", job.batch_number);
+    Ok(crate::pdf::download_body(body, "application/pdf", &name))
 }

@@ -114,6 +114,22 @@ pub fn routes() -> Router<AppState> {
             get(ballots::batch_pdf),
         )
         .route(
+            "/elections/{election_id}/ballots/preview",
+            get(ballots::preview),
+        )
+        .route(
+            "/elections/{election_id}/ballot-batches/{batch}/print-jobs",
+            post(ballots::start_print_job),
+        )
+        .route(
+            "/elections/{election_id}/print-jobs/{job}",
+            get(ballots::print_job),
+        )
+        .route(
+            "/elections/{election_id}/print-jobs/{job}/pdf",
+            get(ballots::print_job_pdf),
+        )
+        .route(
             "/elections/{election_id}/serials/check",
             post(ballots::check_serial),
         )
