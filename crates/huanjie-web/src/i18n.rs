@@ -353,6 +353,41 @@ messages! {
     nom_pdf_initial => "初步候选人公告（PDF）", "Initial candidates notice (PDF)";
     nom_pdf_formal => "正式候选人公告（PDF）", "Formal candidates notice (PDF)";
     nom_pdf_staff => "监票、唱票、计票人员公告（PDF）", "Counting staff notice (PDF)";
+
+    // --- ballots: specimen, batches, print jobs, voided ballots -------------
+    nav_ballots => "选票印制", "Ballots";
+    bal_title => "选票印制", "Ballot printing";
+    bal_specimen_intro => "印制前请先查看样票：样票上的票号不属于任何批次，不能当作选票使用。", "Look at the specimen before printing: its serial belongs to no batch, so it can never pass for a ballot.";
+    bal_preview_a4 => "样票（A4，PDF）", "Specimen (A4, PDF)";
+    bal_preview_a3 => "样票（A3，PDF）", "Specimen (A3, PDF)";
+    bal_not_fixed => "正式候选人名单尚未确定，还不能印制选票（R-NOM-5）。", "The formal candidate list is not fixed yet, so no ballots can be printed (R-NOM-5).";
+    bal_print => "印制一批选票", "Print a batch of ballots";
+    bal_station => "投票站", "Polling station";
+    bal_count => "张数", "Ballots";
+    bal_print_hint => "每张选票有一个不重复的票号；本批的票号清单及其哈希值会被保存，不记录谁领到哪一张。", "Every ballot gets its own serial; the batch's list of serials and its hash are kept, never who receives which ballot.";
+    bal_print_submit => "登记印制", "Record the batch";
+    bal_printed_flash => "已登记第{}批，共{}张；请在下表中打印PDF。", "Batch {} recorded, {} ballot(s); print its PDF in the table below.";
+    bal_voided_flash => "已作废第{}批中的一张选票。", "A ballot of batch {} was voided.";
+    bal_batches => "印制批次", "Batches";
+    bal_batches_none => "尚未印制选票", "No ballots printed yet";
+    bal_total => "共印制", "Ballots printed";
+    bal_number => "批次", "Batch";
+    bal_voided => "已作废", "Voided";
+    bal_printed_at => "印制时间", "Printed at";
+    bal_printed_by => "经办人", "By";
+    bal_manifest => "票号清单哈希", "Manifest hash";
+    bal_manifest_hint => "票号清单哈希为本批全部票号（每行一个）的SHA-256值，鼠标停留可看全文。", "The manifest hash is the SHA-256 of the batch's serials, one a line; hover to see it in full.";
+    bal_pdf => "打印选票", "Print the ballots";
+    bal_pdf_hint => "选择纸张后生成本批选票的PDF（每张选票一页），完成后下载打印。", "Choose the paper to make the batch's PDF (one page per ballot), then download it and print.";
+    bal_batch_line => "第{}批 · {} · {}张", "Batch {} · {} · {} ballot(s)";
+    bal_paper => "纸张", "Paper";
+    bal_print_pdf => "打印PDF", "Print PDF";
+    bal_download => "下载PDF", "Download the PDF";
+    bal_job_failed => "印制失败，请重试。", "Printing failed; please try again.";
+    bal_void => "作废污损选票", "Void a spoiled ballot";
+    bal_serial => "票号", "Serial";
+    bal_void_reason => "作废原因", "Reason";
+    bal_void_submit => "作废", "Void the ballot";
 }
 
 /// The two interface languages.

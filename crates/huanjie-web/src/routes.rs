@@ -1,5 +1,6 @@
-//! The one router: JSON API under `/api/v1`, the pages, the stylesheet and
-//! `/health`, with the layers every request passes through.
+//! The one router: JSON API under `/api/v1`, the pages, the stylesheet, the
+//! ballots page's script and `/health`, with the layers every request
+//! passes through.
 
 use axum::extract::Request;
 use axum::http::{header, HeaderValue};
@@ -20,6 +21,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api::routes())
         .merge(pages::routes())
         .route("/assets/app.css", get(assets::app_css))
+        .route("/assets/ballots.js", get(assets::ballots_js))
         .route("/health", get(health))
         .fallback(pages::not_found)
         .layer(middleware::from_fn(remember_lang))

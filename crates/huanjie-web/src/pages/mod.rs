@@ -8,6 +8,7 @@
 //! redirect to the sign-in page.
 
 mod account;
+mod ballots;
 mod elections;
 mod nomination;
 mod registration;
@@ -116,6 +117,15 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/elections/{election_id}/nomination/staff",
             post(nomination::appoint_staff),
+        )
+        .route("/elections/{election_id}/ballots", get(ballots::show))
+        .route(
+            "/elections/{election_id}/ballots/batches",
+            post(ballots::print_batch),
+        )
+        .route(
+            "/elections/{election_id}/ballots/void",
+            post(ballots::void_serial),
         )
 }
 
