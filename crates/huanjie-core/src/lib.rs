@@ -16,6 +16,7 @@
 
 pub mod counting;
 pub mod nomination;
+pub mod polling;
 pub mod profile;
 pub mod registration;
 pub mod resident_id;

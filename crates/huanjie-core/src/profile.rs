@@ -41,6 +41,18 @@ pub struct Profile {
     pub counting: CountingRules,
     pub registration: RegistrationRules,
     pub nomination: NominationRules,
+    pub polling: PollingRules,
+}
+
+/// Polling stations and ballot boxes (R-POLL-1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PollingRules {
+    /// Mobile ballot boxes (流动票箱) allowed per community; 0 forbids them.
+    pub mobile_boxes_max: u32,
+    /// Whether each mobile box needs the committee's recorded approval
+    /// (and a published list of its voters) before polls open.
+    pub mobile_boxes_need_approval: bool,
 }
 
 /// Everything voter registration needs from a profile (R-REG-*, R-POLL-4).

@@ -1,6 +1,8 @@
 //! Rule ids from `shared/domain/RULES.md`, cited in code, tests and error
 //! messages.
 
+/// Boxes opened and counted in public after voting, the same day.
+pub const CNT_1: &str = "R-CNT-1";
 /// Round void: more ballots returned than issued.
 pub const CNT_2: &str = "R-CNT-2";
 /// Round void: not more than half of registered voters voted.
