@@ -21,6 +21,7 @@ mod arrangements;
 mod ballots;
 mod common;
 mod nomination;
+mod polling;
 pub mod postgres;
 mod registration;
 pub mod sqlite;
@@ -28,6 +29,7 @@ pub mod sqlite;
 pub use arrangements::*;
 pub use ballots::*;
 pub use nomination::*;
+pub use polling::*;
 pub use registration::*;
 
 pub use postgres::PostgresStore;
@@ -351,6 +353,10 @@ pub enum StoreError {
     /// a second nomination by the same voter). Nothing was written.
     #[error(transparent)]
     Nomination(#[from] NominationStateError),
+    /// The step does not fit where polling day stands (e.g. issuing
+    /// ballots before polls open). Nothing was written.
+    #[error(transparent)]
+    Polling(#[from] PollingStateError),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -719,6 +725,55 @@ pub trait Store: Send + Sync + 'static {
         reason: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<PrintedSerial>;
+
+    // --- polling day (issue 6) ------------------------------------------------
+    /// Sets up a station, checked in the same transaction against the
+    /// stations there are (R-POLL-1: `huanjie_core::polling::
+    /// check_new_station` with `rules`; `assembly` for a representatives'
+    /// assembly). Refused once any station's polls have opened.
+    async fn add_station(
+        &self,
+        election_id: Uuid,
+        new: &NewStation,
+        rules: &huanjie_core::profile::PollingRules,
+        assembly: bool,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Station>;
+    /// In the order they were set up, with their counters.
+    async fn list_stations(&self, election_id: Uuid) -> StoreResult<Vec<Station>>;
+    /// Opens a station's polls (only with every counter at zero).
+    async fn open_polls(
+        &self,
+        election_id: Uuid,
+        code: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Station>;
+    /// Adds `delta` ballots issued (negative: a mistaken entry taken back),
+    /// only while polls are open.
+    async fn record_issued(
+        &self,
+        election_id: Uuid,
+        code: &str,
+        delta: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Station>;
+    async fn close_polls(
+        &self,
+        election_id: Uuid,
+        code: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Station>;
+    /// Stores scans in ONE transaction (group commit: the caller gathers
+    /// concurrent requests), each with its own outcome; nothing is
+    /// acknowledged before the transaction commits.
+    async fn record_scans(
+        &self,
+        election_id: Uuid,
+        scans: &[NewScan],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<ScanOutcome>>;
+    /// Every stored scan's receipt, by station then number.
+    async fn list_scans(&self, election_id: Uuid) -> StoreResult<Vec<Receipt>>;
 }
 
 /// Which adapter a database URL selects.

@@ -24,10 +24,12 @@ use crate::{
     NewCommitteeMember, NewFormalList, NewNomination, NewStaff, Nomination, PreliminaryVote,
     PrintedSerial, Relation, SeatPlan, Staff, Withdrawal,
 };
+use crate::{NewScan, NewStation, Receipt, ScanOutcome, Station};
 use huanjie_core::profile::RegistrationRules;
 
 mod ballots;
 mod nomination;
+mod polling;
 mod registration;
 mod roll;
 
@@ -713,6 +715,62 @@ impl Store for PostgresStore {
         now: DateTime<Utc>,
     ) -> StoreResult<PrintedSerial> {
         ballots::void_serial(self, election_id, random, reason, now).await
+    }
+
+    async fn add_station(
+        &self,
+        election_id: Uuid,
+        new: &NewStation,
+        rules: &huanjie_core::profile::PollingRules,
+        assembly: bool,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Station> {
+        polling::add_station(self, election_id, new, rules, assembly, now).await
+    }
+
+    async fn list_stations(&self, election_id: Uuid) -> StoreResult<Vec<Station>> {
+        polling::list_stations(self, election_id).await
+    }
+
+    async fn open_polls(
+        &self,
+        election_id: Uuid,
+        code: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Station> {
+        polling::step(self, election_id, code, polling::Step::Open, now).await
+    }
+
+    async fn record_issued(
+        &self,
+        election_id: Uuid,
+        code: &str,
+        delta: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Station> {
+        polling::step(self, election_id, code, polling::Step::Issue(delta), now).await
+    }
+
+    async fn close_polls(
+        &self,
+        election_id: Uuid,
+        code: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Station> {
+        polling::step(self, election_id, code, polling::Step::Close, now).await
+    }
+
+    async fn record_scans(
+        &self,
+        election_id: Uuid,
+        scans: &[NewScan],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<ScanOutcome>> {
+        polling::record_scans(self, election_id, scans, now).await
+    }
+
+    async fn list_scans(&self, election_id: Uuid) -> StoreResult<Vec<Receipt>> {
+        polling::list_scans(self, election_id).await
     }
 
     async fn record_relation(&self, election_id: Uuid, relation: &Relation) -> StoreResult<()> {

@@ -1,0 +1,362 @@
+//! Polling day on PostgreSQL (issue 6). Schema:
+//! `migrations/postgres/0007_polling.sql`. A station's steps lock its row
+//! (`FOR UPDATE`) before reading the state the core decides on; setting
+//! up a station locks the election's row. A scan locks its station's row,
+//! so receipt numbers follow one another, and inserts with `ON CONFLICT
+//! DO NOTHING`, so two stations counting the same serial at once store it
+//! once and the later one reads the first receipt.
+
+use chrono::{DateTime, Utc};
+use huanjie_core::polling::{self as rules, Polls, StationKind};
+use huanjie_core::profile::PollingRules;
+use sqlx::postgres::{PgConnection, PgRow};
+use sqlx::Row;
+use uuid::Uuid;
+
+use super::nomination::election_exists;
+use super::PostgresStore;
+use crate::common::{self, micros};
+use crate::{
+    NewScan, NewStation, PollingStateError, Receipt, ScanOutcome, ScanRefusal, Station, StoreError,
+    StoreResult,
+};
+
+const STATION_SELECT: &str = "SELECT st.code, st.name, st.kind, st.approval, st.polls, st.issued, \
+     st.opened_at, st.closed_at, st.created_at, \
+     (SELECT count(*) FROM scans AS s WHERE s.election_id = st.election_id \
+        AND s.station = st.code) AS scanned \
+     FROM stations AS st";
+
+fn station_from_row(row: &PgRow) -> StoreResult<Station> {
+    let kind: String = row.try_get("kind")?;
+    let polls: String = row.try_get("polls")?;
+    Ok(Station {
+        code: row.try_get("code")?,
+        name: row.try_get("name")?,
+        kind: StationKind::parse(&kind)
+            .ok_or_else(|| StoreError::Corrupt(format!("station kind {kind}")))?,
+        approval: row.try_get("approval")?,
+        polls: Polls::parse(&polls)
+            .ok_or_else(|| StoreError::Corrupt(format!("polls state {polls}")))?,
+        issued: common::count(row.try_get("issued")?)?,
+        scanned: common::count(row.try_get("scanned")?)?,
+        opened_at: row.try_get("opened_at")?,
+        closed_at: row.try_get("closed_at")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+async fn station(
+    conn: &mut PgConnection,
+    election_id: Uuid,
+    code: &str,
+) -> StoreResult<Option<Station>> {
+    sqlx::query(&format!(
+        "{STATION_SELECT} WHERE st.election_id = $1 AND st.code = $2"
+    ))
+    .bind(election_id)
+    .bind(code)
+    .fetch_optional(conn)
+    .await?
+    .map(|row| station_from_row(&row))
+    .transpose()
+}
+
+pub(super) async fn add_station(
+    store: &PostgresStore,
+    election_id: Uuid,
+    new: &NewStation,
+    polling: &PollingRules,
+    assembly: bool,
+    now: DateTime<Utc>,
+) -> StoreResult<Station> {
+    let mut tx = store.pool.begin().await?;
+    match add_station_in(&mut tx, election_id, new, polling, assembly, now).await {
+        Ok(station) => {
+            tx.commit().await?;
+            Ok(station)
+        }
+        Err(e) => {
+            tx.rollback().await?;
+            Err(e)
+        }
+    }
+}
+
+async fn add_station_in(
+    tx: &mut PgConnection,
+    election_id: Uuid,
+    new: &NewStation,
+    polling: &PollingRules,
+    assembly: bool,
+    now: DateTime<Utc>,
+) -> StoreResult<Station> {
+    // Locks the election: stations are added one at a time.
+    election_exists(tx, election_id).await?;
+    let rows = sqlx::query("SELECT code, name, kind, polls FROM stations WHERE election_id = $1")
+        .bind(election_id)
+        .fetch_all(&mut *tx)
+        .await?;
+    let mut kinds = Vec::new();
+    for row in &rows {
+        let polls: String = row.try_get("polls")?;
+        if polls != Polls::NotOpened.code() {
+            return Err(PollingStateError::PollsStarted.into());
+        }
+        let code: String = row.try_get("code")?;
+        let name: String = row.try_get("name")?;
+        if code == new.code || name == new.name.trim() {
+            return Err(PollingStateError::StationExists.into());
+        }
+        let kind: String = row.try_get("kind")?;
+        kinds.push(
+            StationKind::parse(&kind)
+                .ok_or_else(|| StoreError::Corrupt(format!("station kind {kind}")))?,
+        );
+    }
+    rules::check_new_station(&kinds, new.kind, polling, assembly)
+        .map_err(PollingStateError::Station)?;
+    let approval = new
+        .approval
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty());
+    if new.kind == StationKind::Mobile && polling.mobile_boxes_need_approval && approval.is_none() {
+        return Err(PollingStateError::ApprovalMissing.into());
+    }
+    sqlx::query(
+        "INSERT INTO stations (election_id, code, name, kind, approval, created_at, seq) \
+         VALUES ($1, $2, $3, $4, $5, $6, \
+           (SELECT coalesce(max(seq), 0) + 1 FROM stations WHERE election_id = $1))",
+    )
+    .bind(election_id)
+    .bind(&new.code)
+    .bind(new.name.trim())
+    .bind(new.kind.code())
+    .bind(approval)
+    .bind(micros(now))
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| common::write_error(e, "station"))?;
+    station(tx, election_id, &new.code)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("station {}", new.code)))
+}
+
+pub(super) async fn list_stations(
+    store: &PostgresStore,
+    election_id: Uuid,
+) -> StoreResult<Vec<Station>> {
+    sqlx::query(&format!(
+        "{STATION_SELECT} WHERE st.election_id = $1 ORDER BY st.seq"
+    ))
+    .bind(election_id)
+    .fetch_all(&store.pool)
+    .await?
+    .iter()
+    .map(station_from_row)
+    .collect()
+}
+
+/// What a step of the day does to a station, once the core allowed it.
+pub(super) enum Step {
+    Open,
+    Issue(i64),
+    Close,
+}
+
+pub(super) async fn step(
+    store: &PostgresStore,
+    election_id: Uuid,
+    code: &str,
+    step: Step,
+    now: DateTime<Utc>,
+) -> StoreResult<Station> {
+    let mut tx = store.pool.begin().await?;
+    let locked: Option<String> = sqlx::query_scalar(
+        "SELECT code FROM stations WHERE election_id = $1 AND code = $2 FOR UPDATE",
+    )
+    .bind(election_id)
+    .bind(code)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let current = match locked {
+        Some(_) => station(&mut tx, election_id, code).await?,
+        None => None,
+    };
+    let Some(current) = current else {
+        tx.rollback().await?;
+        return Err(StoreError::NotFound(format!("station {code}")));
+    };
+    let allowed = match step {
+        Step::Open => rules::open(current.polls, current.issued, current.scanned).map(|_| {
+            (
+                "UPDATE stations SET polls = 'open', opened_at = $1 WHERE election_id = $2 AND code = $3",
+                None,
+            )
+        }),
+        Step::Issue(delta) => rules::issue(current.polls, current.issued, delta).map(|n| {
+            (
+                "UPDATE stations SET issued = $1 WHERE election_id = $2 AND code = $3",
+                Some(n),
+            )
+        }),
+        Step::Close => rules::close(current.polls).map(|_| {
+            (
+                "UPDATE stations SET polls = 'closed', closed_at = $1 WHERE election_id = $2 AND code = $3",
+                None,
+            )
+        }),
+    };
+    let (sql, issued) = match allowed {
+        Ok(a) => a,
+        Err(refusal) => {
+            tx.rollback().await?;
+            return Err(PollingStateError::Polls(refusal).into());
+        }
+    };
+    let query = sqlx::query(sql);
+    let query = match issued {
+        Some(n) => query.bind(i64::try_from(n).unwrap_or(i64::MAX)),
+        None => query.bind(micros(now)),
+    };
+    query.bind(election_id).bind(code).execute(&mut *tx).await?;
+    let updated = station(&mut tx, election_id, code)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("station {code}")))?;
+    tx.commit().await?;
+    Ok(updated)
+}
+
+fn receipt_from_row(row: &PgRow) -> StoreResult<Receipt> {
+    Ok(Receipt {
+        station: row.try_get("station")?,
+        number: common::count(row.try_get("number")?)?,
+        scanned_at: row.try_get("scanned_at")?,
+        marks: row.try_get("marks")?,
+    })
+}
+
+fn replayed_or_duplicate(receipt: Receipt, scan: &NewScan) -> ScanOutcome {
+    if receipt.marks == scan.marks && receipt.station == scan.station {
+        ScanOutcome::Replayed(receipt)
+    } else {
+        ScanOutcome::Duplicate(receipt)
+    }
+}
+
+const SCAN_SELECT: &str =
+    "SELECT station, number, scanned_at, marks FROM scans WHERE election_id = $1 AND random = $2";
+
+async fn one_scan(
+    tx: &mut PgConnection,
+    election_id: Uuid,
+    scan: &NewScan,
+    at: DateTime<Utc>,
+) -> StoreResult<ScanOutcome> {
+    let existing = sqlx::query(SCAN_SELECT)
+        .bind(election_id)
+        .bind(&scan.random[..])
+        .fetch_optional(&mut *tx)
+        .await?;
+    if let Some(row) = existing {
+        return Ok(replayed_or_duplicate(receipt_from_row(&row)?, scan));
+    }
+    // The station's row, locked: its receipt numbers follow one another.
+    let polls: Option<String> = sqlx::query_scalar(
+        "SELECT polls FROM stations WHERE election_id = $1 AND code = $2 FOR UPDATE",
+    )
+    .bind(election_id)
+    .bind(&scan.station)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(polls) = polls else {
+        return Ok(ScanOutcome::Refused(ScanRefusal::NoSuchStation));
+    };
+    let polls =
+        Polls::parse(&polls).ok_or_else(|| StoreError::Corrupt(format!("polls state {polls}")))?;
+    if let Err(refusal) = rules::count(polls) {
+        return Ok(ScanOutcome::Refused(ScanRefusal::Polls(refusal)));
+    }
+    let printed: Option<Option<DateTime<Utc>>> = sqlx::query_scalar(
+        "SELECT voided_at FROM ballot_serials WHERE election_id = $1 AND random = $2",
+    )
+    .bind(election_id)
+    .bind(&scan.random[..])
+    .fetch_optional(&mut *tx)
+    .await?;
+    match printed {
+        None => return Ok(ScanOutcome::Refused(ScanRefusal::NotPrinted)),
+        Some(Some(_)) => return Ok(ScanOutcome::Refused(ScanRefusal::Voided)),
+        Some(None) => {}
+    }
+    let row = sqlx::query(
+        "INSERT INTO scans (election_id, random, station, number, marks, scanned_by, scanned_at) \
+         VALUES ($1, $2, $3, \
+           (SELECT coalesce(max(number), 0) + 1 FROM scans WHERE election_id = $1 AND station = $3), \
+           $4, $5, $6) \
+         ON CONFLICT (election_id, random) DO NOTHING \
+         RETURNING station, number, scanned_at, marks",
+    )
+    .bind(election_id)
+    .bind(&scan.random[..])
+    .bind(&scan.station)
+    .bind(&scan.marks)
+    .bind(&scan.scanned_by)
+    .bind(at)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(|e| common::write_error(e, "scan"))?;
+    match row {
+        Some(row) => Ok(ScanOutcome::Recorded(receipt_from_row(&row)?)),
+        // Another transaction stored this serial meanwhile (committed:
+        // ON CONFLICT waited for it); this statement sees it.
+        None => {
+            let row = sqlx::query(SCAN_SELECT)
+                .bind(election_id)
+                .bind(&scan.random[..])
+                .fetch_one(&mut *tx)
+                .await?;
+            Ok(replayed_or_duplicate(receipt_from_row(&row)?, scan))
+        }
+    }
+}
+
+pub(super) async fn record_scans(
+    store: &PostgresStore,
+    election_id: Uuid,
+    scans: &[NewScan],
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<ScanOutcome>> {
+    let at = micros(now);
+    let mut tx = store.pool.begin().await?;
+    let mut outcomes = Vec::with_capacity(scans.len());
+    for scan in scans {
+        match one_scan(&mut tx, election_id, scan, at).await {
+            Ok(o) => outcomes.push(o),
+            Err(e) => {
+                tx.rollback().await?;
+                return Err(e);
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(outcomes)
+}
+
+pub(super) async fn list_scans(
+    store: &PostgresStore,
+    election_id: Uuid,
+) -> StoreResult<Vec<Receipt>> {
+    sqlx::query(
+        "SELECT s.station, s.number, s.scanned_at, s.marks FROM scans AS s \
+         JOIN stations AS st ON st.election_id = s.election_id AND st.code = s.station \
+         WHERE s.election_id = $1 ORDER BY st.seq, s.number",
+    )
+    .bind(election_id)
+    .fetch_all(&store.pool)
+    .await?
+    .iter()
+    .map(receipt_from_row)
+    .collect()
+}

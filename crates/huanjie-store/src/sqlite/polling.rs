@@ -1,0 +1,373 @@
+//! Polling day on SQLite (issue 6). Schema: `migrations/sqlite/0007_polling.sql`.
+//! Each write is one `BEGIN IMMEDIATE` transaction that reads the state it
+//! depends on and asks the core (`huanjie_core::polling`) whether the step
+//! may happen; a refusal rolls back.
+
+use chrono::{DateTime, Utc};
+use huanjie_core::polling::{self as rules, Polls, StationKind};
+use huanjie_core::profile::PollingRules;
+use sqlx::sqlite::{SqliteConnection, SqliteRow};
+use sqlx::Row;
+use uuid::Uuid;
+
+use super::nomination::election_exists;
+use super::{get_ts, parse_ts, ts, SqliteStore};
+use crate::common::{self, micros};
+use crate::{
+    NewScan, NewStation, PollingStateError, Receipt, ScanOutcome, ScanRefusal, Station, StoreError,
+    StoreResult,
+};
+
+const STATION_SELECT: &str = "SELECT st.code, st.name, st.kind, st.approval, st.polls, st.issued, \
+     st.opened_at, st.closed_at, st.created_at, \
+     (SELECT count(*) FROM scans AS s WHERE s.election_id = st.election_id \
+        AND s.station = st.code) AS scanned \
+     FROM stations AS st";
+
+fn opt_ts(row: &SqliteRow, col: &str) -> StoreResult<Option<DateTime<Utc>>> {
+    let v: Option<String> = row.try_get(col)?;
+    v.map(|s| parse_ts(&s, col)).transpose()
+}
+
+fn station_from_row(row: &SqliteRow) -> StoreResult<Station> {
+    let kind: String = row.try_get("kind")?;
+    let polls: String = row.try_get("polls")?;
+    Ok(Station {
+        code: row.try_get("code")?,
+        name: row.try_get("name")?,
+        kind: StationKind::parse(&kind)
+            .ok_or_else(|| StoreError::Corrupt(format!("station kind {kind}")))?,
+        approval: row.try_get("approval")?,
+        polls: Polls::parse(&polls)
+            .ok_or_else(|| StoreError::Corrupt(format!("polls state {polls}")))?,
+        issued: common::count(row.try_get("issued")?)?,
+        scanned: common::count(row.try_get("scanned")?)?,
+        opened_at: opt_ts(row, "opened_at")?,
+        closed_at: opt_ts(row, "closed_at")?,
+        created_at: get_ts(row, "created_at")?,
+    })
+}
+
+async fn station(
+    conn: &mut SqliteConnection,
+    election_id: Uuid,
+    code: &str,
+) -> StoreResult<Option<Station>> {
+    sqlx::query(&format!(
+        "{STATION_SELECT} WHERE st.election_id = ? AND st.code = ?"
+    ))
+    .bind(election_id.to_string())
+    .bind(code)
+    .fetch_optional(conn)
+    .await?
+    .map(|row| station_from_row(&row))
+    .transpose()
+}
+
+pub(super) async fn add_station(
+    store: &SqliteStore,
+    election_id: Uuid,
+    new: &NewStation,
+    polling: &PollingRules,
+    assembly: bool,
+    now: DateTime<Utc>,
+) -> StoreResult<Station> {
+    let mut tx = store.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let outcome = add_station_in(&mut tx, election_id, new, polling, assembly, now).await;
+    match outcome {
+        Ok(station) => {
+            tx.commit().await?;
+            Ok(station)
+        }
+        Err(e) => {
+            tx.rollback().await?;
+            Err(e)
+        }
+    }
+}
+
+async fn add_station_in(
+    tx: &mut SqliteConnection,
+    election_id: Uuid,
+    new: &NewStation,
+    polling: &PollingRules,
+    assembly: bool,
+    now: DateTime<Utc>,
+) -> StoreResult<Station> {
+    election_exists(tx, election_id).await?;
+    let election = election_id.to_string();
+    let rows = sqlx::query("SELECT code, name, kind, polls FROM stations WHERE election_id = ?")
+        .bind(&election)
+        .fetch_all(&mut *tx)
+        .await?;
+    let mut kinds = Vec::new();
+    for row in &rows {
+        let polls: String = row.try_get("polls")?;
+        if polls != Polls::NotOpened.code() {
+            return Err(PollingStateError::PollsStarted.into());
+        }
+        let code: String = row.try_get("code")?;
+        let name: String = row.try_get("name")?;
+        if code == new.code || name == new.name.trim() {
+            return Err(PollingStateError::StationExists.into());
+        }
+        let kind: String = row.try_get("kind")?;
+        kinds.push(
+            StationKind::parse(&kind)
+                .ok_or_else(|| StoreError::Corrupt(format!("station kind {kind}")))?,
+        );
+    }
+    rules::check_new_station(&kinds, new.kind, polling, assembly)
+        .map_err(PollingStateError::Station)?;
+    let approval = new
+        .approval
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty());
+    if new.kind == StationKind::Mobile && polling.mobile_boxes_need_approval && approval.is_none() {
+        return Err(PollingStateError::ApprovalMissing.into());
+    }
+    sqlx::query(
+        "INSERT INTO stations (election_id, code, name, kind, approval, created_at, seq) \
+         VALUES (?, ?, ?, ?, ?, ?, \
+           (SELECT coalesce(max(seq), 0) + 1 FROM stations WHERE election_id = ?))",
+    )
+    .bind(&election)
+    .bind(&new.code)
+    .bind(new.name.trim())
+    .bind(new.kind.code())
+    .bind(approval)
+    .bind(ts(micros(now)))
+    .bind(&election)
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| common::write_error(e, "station"))?;
+    station(tx, election_id, &new.code)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("station {}", new.code)))
+}
+
+pub(super) async fn list_stations(
+    store: &SqliteStore,
+    election_id: Uuid,
+) -> StoreResult<Vec<Station>> {
+    sqlx::query(&format!(
+        "{STATION_SELECT} WHERE st.election_id = ? ORDER BY st.seq"
+    ))
+    .bind(election_id.to_string())
+    .fetch_all(&store.pool)
+    .await?
+    .iter()
+    .map(station_from_row)
+    .collect()
+}
+
+/// What a step of the day does to a station, once the core allowed it.
+enum Step {
+    Open,
+    Issue(i64),
+    Close,
+}
+
+async fn step(
+    store: &SqliteStore,
+    election_id: Uuid,
+    code: &str,
+    step: Step,
+    now: DateTime<Utc>,
+) -> StoreResult<Station> {
+    let mut tx = store.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let Some(current) = station(&mut tx, election_id, code).await? else {
+        tx.rollback().await?;
+        return Err(StoreError::NotFound(format!("station {code}")));
+    };
+    let allowed = match step {
+        Step::Open => rules::open(current.polls, current.issued, current.scanned).map(|_| {
+            (
+                "UPDATE stations SET polls = 'open', opened_at = ? WHERE election_id = ? AND code = ?",
+                None,
+            )
+        }),
+        Step::Issue(delta) => rules::issue(current.polls, current.issued, delta).map(|n| {
+            (
+                "UPDATE stations SET issued = ? WHERE election_id = ? AND code = ?",
+                Some(n),
+            )
+        }),
+        Step::Close => rules::close(current.polls).map(|_| {
+            (
+                "UPDATE stations SET polls = 'closed', closed_at = ? WHERE election_id = ? AND code = ?",
+                None,
+            )
+        }),
+    };
+    let (sql, issued) = match allowed {
+        Ok(a) => a,
+        Err(refusal) => {
+            tx.rollback().await?;
+            return Err(PollingStateError::Polls(refusal).into());
+        }
+    };
+    let query = sqlx::query(sql);
+    let query = match issued {
+        Some(n) => query.bind(i64::try_from(n).unwrap_or(i64::MAX)),
+        None => query.bind(ts(micros(now))),
+    };
+    query
+        .bind(election_id.to_string())
+        .bind(code)
+        .execute(&mut *tx)
+        .await?;
+    let updated = station(&mut tx, election_id, code)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("station {code}")))?;
+    tx.commit().await?;
+    Ok(updated)
+}
+
+pub(super) async fn open_polls(
+    store: &SqliteStore,
+    election_id: Uuid,
+    code: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<Station> {
+    step(store, election_id, code, Step::Open, now).await
+}
+
+pub(super) async fn record_issued(
+    store: &SqliteStore,
+    election_id: Uuid,
+    code: &str,
+    delta: i64,
+    now: DateTime<Utc>,
+) -> StoreResult<Station> {
+    step(store, election_id, code, Step::Issue(delta), now).await
+}
+
+pub(super) async fn close_polls(
+    store: &SqliteStore,
+    election_id: Uuid,
+    code: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<Station> {
+    step(store, election_id, code, Step::Close, now).await
+}
+
+fn receipt_from_row(row: &SqliteRow) -> StoreResult<Receipt> {
+    Ok(Receipt {
+        station: row.try_get("station")?,
+        number: common::count(row.try_get("number")?)?,
+        scanned_at: get_ts(row, "scanned_at")?,
+        marks: row.try_get("marks")?,
+    })
+}
+
+async fn one_scan(
+    tx: &mut SqliteConnection,
+    election: &str,
+    scan: &NewScan,
+    at: &str,
+) -> StoreResult<ScanOutcome> {
+    let existing = sqlx::query(
+        "SELECT station, number, scanned_at, marks FROM scans WHERE election_id = ? AND random = ?",
+    )
+    .bind(election)
+    .bind(&scan.random[..])
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(row) = existing {
+        let receipt = receipt_from_row(&row)?;
+        return Ok(
+            if receipt.marks == scan.marks && receipt.station == scan.station {
+                ScanOutcome::Replayed(receipt)
+            } else {
+                ScanOutcome::Duplicate(receipt)
+            },
+        );
+    }
+    let polls: Option<String> =
+        sqlx::query_scalar("SELECT polls FROM stations WHERE election_id = ? AND code = ?")
+            .bind(election)
+            .bind(&scan.station)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some(polls) = polls else {
+        return Ok(ScanOutcome::Refused(ScanRefusal::NoSuchStation));
+    };
+    let polls =
+        Polls::parse(&polls).ok_or_else(|| StoreError::Corrupt(format!("polls state {polls}")))?;
+    if let Err(refusal) = rules::count(polls) {
+        return Ok(ScanOutcome::Refused(ScanRefusal::Polls(refusal)));
+    }
+    let printed: Option<Option<String>> = sqlx::query_scalar(
+        "SELECT voided_at FROM ballot_serials WHERE election_id = ? AND random = ?",
+    )
+    .bind(election)
+    .bind(&scan.random[..])
+    .fetch_optional(&mut *tx)
+    .await?;
+    match printed {
+        None => return Ok(ScanOutcome::Refused(ScanRefusal::NotPrinted)),
+        Some(Some(_)) => return Ok(ScanOutcome::Refused(ScanRefusal::Voided)),
+        Some(None) => {}
+    }
+    let row = sqlx::query(
+        "INSERT INTO scans (election_id, random, station, number, marks, scanned_by, scanned_at) \
+         VALUES (?, ?, ?, \
+           (SELECT coalesce(max(number), 0) + 1 FROM scans WHERE election_id = ? AND station = ?), \
+           ?, ?, ?) \
+         RETURNING station, number, scanned_at, marks",
+    )
+    .bind(election)
+    .bind(&scan.random[..])
+    .bind(&scan.station)
+    .bind(election)
+    .bind(&scan.station)
+    .bind(&scan.marks)
+    .bind(&scan.scanned_by)
+    .bind(at)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(|e| common::write_error(e, "scan"))?;
+    Ok(ScanOutcome::Recorded(receipt_from_row(&row)?))
+}
+
+pub(super) async fn record_scans(
+    store: &SqliteStore,
+    election_id: Uuid,
+    scans: &[NewScan],
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<ScanOutcome>> {
+    let election = election_id.to_string();
+    let at = ts(micros(now));
+    let mut tx = store.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut outcomes = Vec::with_capacity(scans.len());
+    for scan in scans {
+        match one_scan(&mut tx, &election, scan, &at).await {
+            Ok(o) => outcomes.push(o),
+            Err(e) => {
+                tx.rollback().await?;
+                return Err(e);
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(outcomes)
+}
+
+pub(super) async fn list_scans(
+    store: &SqliteStore,
+    election_id: Uuid,
+) -> StoreResult<Vec<Receipt>> {
+    sqlx::query(
+        "SELECT s.station, s.number, s.scanned_at, s.marks FROM scans AS s \
+         JOIN stations AS st ON st.election_id = s.election_id AND st.code = s.station \
+         WHERE s.election_id = ? ORDER BY st.seq, s.number",
+    )
+    .bind(election_id.to_string())
+    .fetch_all(&store.pool)
+    .await?
+    .iter()
+    .map(receipt_from_row)
+    .collect()
+}
