@@ -1071,6 +1071,425 @@ async fn roll_to_formal_list(app: TestApp) {
     app.stop().await.unwrap();
 }
 
+/// Polling day over HTTP (issue 6): stations per City-2009 (R-POLL-1),
+/// a clerk's token for its own station only, polls opened with zero
+/// counters, ballots issued as a count, counting only after close
+/// (R-CNT-1), every scan verified and stored once: a retry gets the first
+/// receipt, other marks for the same ballot are refused (R-CNT-2), as are
+/// another station's ballot, a forged or voided serial, and marks the
+/// ballot cannot carry (R-CNT-4).
+async fn polling_day(app: TestApp) {
+    let token = app.set_up_committee("chair").await.unwrap();
+    let day = today() + Duration::days(31);
+    let (e, v) = published_election(&app, &token, "city-2009", day, 43).await;
+    for (who, position) in [
+        (&v[1], "director"),
+        (&v[2], "director"),
+        (&v[3], "member"),
+        (&v[4], "member"),
+        (&v[5], "member"),
+        (&v[6], "member"),
+        (&v[7], "member"),
+    ] {
+        ok(
+            &call(
+                &app,
+                Method::POST,
+                &format!("{e}/nominations"),
+                &token,
+                Some(self_paper(who, position)),
+            )
+            .await,
+            StatusCode::CREATED,
+        );
+    }
+    ok(
+        &call(
+            &app,
+            Method::POST,
+            &format!("{e}/formal-list"),
+            &token,
+            None,
+        )
+        .await,
+        StatusCode::CREATED,
+    );
+    // Stations: one central, City-2009 allows two mobile boxes.
+    let stations_path = format!("{e}/stations");
+    let add = |body: Value| call(&app, Method::POST, &stations_path, &token, Some(body));
+    let central = ok(
+        &add(json!({"code": "central", "name": "中心投票站", "kind": "central"})).await,
+        StatusCode::CREATED,
+    );
+    assert_eq!(
+        (central["polls"].as_str(), central["issued"].as_u64()),
+        (Some("not_opened"), Some(0))
+    );
+    for (code, name) in [("M1", "流动票箱一"), ("M2", "流动票箱二")] {
+        ok(
+            &add(json!({"code": code, "name": name, "kind": "mobile"})).await,
+            StatusCode::CREATED,
+        );
+    }
+    let reply = add(json!({"code": "M3", "name": "流动票箱三", "kind": "mobile"})).await;
+    refused(
+        &reply,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "R-POLL-1",
+        "too_many_mobile_boxes",
+    );
+    let reply = add(json!({"code": "C2", "name": "第二中心", "kind": "central"})).await;
+    refused(
+        &reply,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "R-POLL-1",
+        "second_central_station",
+    );
+    let reply = add(json!({"code": "中心", "name": "x", "kind": "sub"})).await;
+    assert_eq!(reply.0, StatusCode::BAD_REQUEST, "{}", reply.1);
+    // Ballots for the central station and for M1.
+    let printed = ok(
+        &call(
+            &app,
+            Method::POST,
+            &format!("{e}/ballot-batches"),
+            &token,
+            Some(json!({"station": "中心投票站", "count": 5})),
+        )
+        .await,
+        StatusCode::CREATED,
+    );
+    let serials: Vec<String> = printed["serials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_owned())
+        .collect();
+    let mobile = ok(
+        &call(
+            &app,
+            Method::POST,
+            &format!("{e}/ballot-batches"),
+            &token,
+            Some(json!({"station": "M1", "count": 1})),
+        )
+        .await,
+        StatusCode::CREATED,
+    );
+    let mobile_serial = mobile["serials"][0].as_str().unwrap().to_owned();
+    // The central station's clerk, with its token.
+    let issued = ok(
+        &call(
+            &app,
+            Method::POST,
+            &format!("{e}/station-tokens"),
+            &token,
+            Some(json!({"station": "central"})),
+        )
+        .await,
+        StatusCode::CREATED,
+    );
+    let clerk = issued["token"].as_str().unwrap().to_owned();
+    let at = |station: &str, step: &str| format!("{e}/stations/{station}/{step}");
+    assert_eq!(
+        call(&app, Method::POST, &at("M1", "open"), &clerk, None)
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    let ballot =
+        json!({"director": {"1": "for", "2": "against"}, "member": {"1": "for", "3": "abstain"}});
+    let scan_at = |station: String, serial: String, body: Value, who: String| {
+        let app = &app;
+        async move {
+            let mut body = body;
+            body["serial"] = json!(serial);
+            call(app, Method::POST, &station, &who, Some(body)).await
+        }
+    };
+    let central_scans = at("central", "scans");
+    // Not before polls close (R-CNT-1).
+    let reply = scan_at(
+        central_scans.clone(),
+        serials[0].clone(),
+        json!({"marks": ballot}),
+        clerk.clone(),
+    )
+    .await;
+    refused(&reply, StatusCode::CONFLICT, "R-CNT-1", "polls_not_closed");
+    let opened = ok(
+        &call(&app, Method::POST, &at("central", "open"), &clerk, None).await,
+        StatusCode::OK,
+    );
+    assert_eq!(opened["polls"], "open");
+    assert!(opened["opened_at"].is_string());
+    let reply = call(&app, Method::POST, &at("central", "open"), &clerk, None).await;
+    refused(
+        &reply,
+        StatusCode::CONFLICT,
+        "R-POLL-5",
+        "polls_already_open",
+    );
+    ok(
+        &call(
+            &app,
+            Method::POST,
+            &at("central", "issued"),
+            &clerk,
+            Some(json!({"count": 3})),
+        )
+        .await,
+        StatusCode::OK,
+    );
+    let after = ok(
+        &call(
+            &app,
+            Method::POST,
+            &at("central", "issued"),
+            &clerk,
+            Some(json!({})),
+        )
+        .await,
+        StatusCode::OK,
+    );
+    assert_eq!(after["issued"], 4);
+    let after = ok(
+        &call(
+            &app,
+            Method::POST,
+            &at("central", "issued"),
+            &clerk,
+            Some(json!({"count": -1})),
+        )
+        .await,
+        StatusCode::OK,
+    );
+    assert_eq!(after["issued"], 3);
+    let reply = call(
+        &app,
+        Method::POST,
+        &at("central", "issued"),
+        &clerk,
+        Some(json!({"count": -4})),
+    )
+    .await;
+    refused(&reply, StatusCode::CONFLICT, "R-POLL-5", "nothing_issued");
+    let closed = ok(
+        &call(&app, Method::POST, &at("central", "close"), &clerk, None).await,
+        StatusCode::OK,
+    );
+    assert_eq!(closed["polls"], "closed");
+    let reply = call(
+        &app,
+        Method::POST,
+        &at("central", "issued"),
+        &clerk,
+        Some(json!({"count": 1})),
+    )
+    .await;
+    refused(&reply, StatusCode::CONFLICT, "R-POLL-5", "polls_not_open");
+
+    // Counting.
+    let first = ok(
+        &scan_at(
+            central_scans.clone(),
+            serials[0].clone(),
+            json!({"marks": ballot}),
+            clerk.clone(),
+        )
+        .await,
+        StatusCode::CREATED,
+    );
+    assert_eq!(
+        (first["number"].as_u64(), first["replayed"].as_bool()),
+        (Some(1), Some(false))
+    );
+    assert_eq!(first["station"], "central");
+    // A retry: the first receipt, nothing written.
+    let again = ok(
+        &scan_at(
+            central_scans.clone(),
+            serials[0].clone(),
+            json!({"marks": ballot}),
+            clerk.clone(),
+        )
+        .await,
+        StatusCode::OK,
+    );
+    assert_eq!(
+        (again["number"].as_u64(), again["replayed"].as_bool()),
+        (Some(1), Some(true))
+    );
+    assert_eq!(again["scanned_at"], first["scanned_at"]);
+    // The same ballot with other marks: never counted twice (R-CNT-2).
+    let reply = scan_at(
+        central_scans.clone(),
+        serials[0].clone(),
+        json!({"marks": {"director": {"1": "against"}}}),
+        clerk.clone(),
+    )
+    .await;
+    refused(
+        &reply,
+        StatusCode::CONFLICT,
+        "R-CNT-2",
+        "serial_already_counted",
+    );
+    // An unreadable ballot, for the committee (R-CNT-4), and a write-in.
+    let second = ok(
+        &scan_at(
+            central_scans.clone(),
+            serials[1].clone(),
+            json!({"unreadable": true}),
+            token.clone(),
+        )
+        .await,
+        StatusCode::CREATED,
+    );
+    assert_eq!(second["number"], 2);
+    let third = ok(
+        &scan_at(central_scans.clone(), serials[2].clone(),
+            json!({"marks": {"director": {"1": "against"}}, "write_ins": {"director": [{"name": " 赵六 ", "gender": "F"}]}}),
+            clerk.clone()).await,
+        StatusCode::CREATED,
+    );
+    assert!(
+        third["marks"].as_str().unwrap().contains("\"赵六\""),
+        "{third}"
+    );
+    // Marks the ballot cannot carry (R-CNT-4): no such row, no such
+    // choice, more write-ins than rows, marks on an unreadable ballot.
+    for bad in [
+        json!({"marks": {"director": {"3": "for"}}}),
+        json!({"marks": {"director": {"1": "yes"}}}),
+        json!({"marks": {"deputy": {"1": "for"}}}),
+        json!({"write_ins": {"director": [{"name": "甲"}, {"name": "乙"}]}}),
+        json!({"unreadable": true, "marks": {"director": {"1": "for"}}}),
+    ] {
+        let reply = scan_at(
+            central_scans.clone(),
+            serials[3].clone(),
+            bad.clone(),
+            clerk.clone(),
+        )
+        .await;
+        refused(
+            &reply,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "R-CNT-4",
+            "bad_marks",
+        );
+    }
+    // Another station's ballot, a forged serial, a voided one.
+    let reply = scan_at(
+        central_scans.clone(),
+        mobile_serial.clone(),
+        json!({"marks": ballot}),
+        clerk.clone(),
+    )
+    .await;
+    refused(
+        &reply,
+        StatusCode::CONFLICT,
+        "R-POLL-5",
+        "serial_other_station",
+    );
+    let mut forged: Vec<char> = serials[4].chars().collect();
+    let k = forged.len() - 2;
+    forged[k] = if forged[k] == '0' { '1' } else { '0' };
+    let forged: String = forged.into_iter().collect();
+    let reply = scan_at(
+        central_scans.clone(),
+        forged,
+        json!({"marks": ballot}),
+        clerk.clone(),
+    )
+    .await;
+    refused(
+        &reply,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "R-POLL-5",
+        "serial_bad_tag",
+    );
+    ok(
+        &call(
+            &app,
+            Method::POST,
+            &format!("{e}/serials/void"),
+            &token,
+            Some(json!({"serial": &serials[4], "reason": "污损"})),
+        )
+        .await,
+        StatusCode::OK,
+    );
+    let reply = scan_at(
+        central_scans.clone(),
+        serials[4].clone(),
+        json!({"marks": ballot}),
+        clerk.clone(),
+    )
+    .await;
+    refused(&reply, StatusCode::CONFLICT, "R-POLL-5", "serial_voided");
+    // The stations: 3 issued, 3 counted at the central station.
+    let stations = ok(
+        &call(&app, Method::GET, &format!("{e}/stations"), &token, None).await,
+        StatusCode::OK,
+    );
+    let c = &stations["stations"][0];
+    assert_eq!(
+        (
+            c["code"].as_str(),
+            c["issued"].as_u64(),
+            c["scanned"].as_u64()
+        ),
+        (Some("central"), Some(3), Some(3))
+    );
+    assert_eq!(stations["stations"][1]["scanned"], 0);
+    // Observers read and change nothing.
+    ok(
+        &call(
+            &app,
+            Method::POST,
+            "/users",
+            &token,
+            Some(json!({"username": "watcher", "password": TEST_PASSWORD, "role": "observer"})),
+        )
+        .await,
+        StatusCode::CREATED,
+    );
+    let observer = app.sign_in("watcher", TEST_PASSWORD).await.unwrap();
+    ok(
+        &call(&app, Method::GET, &format!("{e}/stations"), &observer, None).await,
+        StatusCode::OK,
+    );
+    for path in [
+        at("M1", "open"),
+        at("central", "scans"),
+        format!("{e}/stations"),
+    ] {
+        let reply = call(
+            &app,
+            Method::POST,
+            &path,
+            &observer,
+            Some(json!({"serial": &serials[3], "marks": {}})),
+        )
+        .await;
+        assert_eq!(reply.0, StatusCode::FORBIDDEN, "{path}");
+    }
+    // The clerk cannot set up stations.
+    let reply = call(
+        &app,
+        Method::POST,
+        &format!("{e}/stations"),
+        &clerk,
+        Some(json!({"code": "S9", "name": "x", "kind": "sub"})),
+    )
+    .await;
+    assert_eq!(reply.0, StatusCode::FORBIDDEN);
+    app.stop().await.unwrap();
+}
+
 /// ZJ-2020: a paper naming one person for two positions is kept, void, and
 /// spends nobody's nomination (R-NOM-2); a candidate's spouse cannot be
 /// counting staff (R-POLL-2); too few scrutineers are shown (R-POLL-1).
@@ -1228,5 +1647,6 @@ macro_rules! on_both_backends {
 
 on_both_backends!(
     roll_to_formal_list,
-    zhejiang_voids_double_papers_and_bars_relatives
+    zhejiang_voids_double_papers_and_bars_relatives,
+    polling_day
 );

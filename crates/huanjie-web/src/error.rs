@@ -200,9 +200,43 @@ impl From<StoreError> for HttpError {
             }
             StoreError::State(state) => state_refusal(&state),
             StoreError::Nomination(state) => nomination_refusal(&state),
+            StoreError::Polling(state) => polling_refusal(&state),
             other => HttpError::Internal(anyhow::Error::new(other).context("storage")),
         }
     }
+}
+
+/// Where polling day stands does not allow the step (R-POLL-1, R-CNT-1).
+fn polling_refusal(state: &huanjie_store::PollingStateError) -> HttpError {
+    use huanjie_core::rule;
+    use huanjie_store::PollingStateError as P;
+    let refusal = match state {
+        P::Station(r) => RuleRefusal::new(r.code(), r.rule(), r.message_zh(), r.message_en()),
+        P::Polls(r) => {
+            RuleRefusal::new(r.code(), r.rule(), r.message_zh(), r.message_en()).conflict()
+        }
+        P::StationExists => RuleRefusal::new(
+            "station_exists",
+            rule::POLL_1,
+            "已有同一代码或名称的投票站".into(),
+            "a station with this code or name exists already".into(),
+        )
+        .conflict(),
+        P::PollsStarted => RuleRefusal::new(
+            "polls_started",
+            rule::POLL_1,
+            "已有投票站开始投票，不能再增设投票站".into(),
+            "polls have opened: no station can be added any more".into(),
+        )
+        .conflict(),
+        P::ApprovalMissing => RuleRefusal::new(
+            "mobile_box_needs_approval",
+            rule::POLL_1,
+            "设流动票箱须经选举委员会批准：请填写批准情况".into(),
+            "a mobile ballot box needs the election committee's approval: record it".into(),
+        ),
+    };
+    refusal.into()
 }
 
 /// Where the election's nomination stands does not allow the step.

@@ -35,6 +35,7 @@ pub mod notices;
 pub mod pages;
 pub mod password;
 pub mod pdf;
+pub mod polling;
 pub mod print_jobs;
 pub mod profiles;
 pub mod registration;

@@ -9,6 +9,7 @@ mod ballots;
 mod elections;
 pub mod nomination;
 mod notices;
+mod polling;
 pub mod registration;
 pub mod roll;
 mod sessions;
@@ -57,6 +58,26 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/elections/{election_id}/stations/{station}",
             get(station_tokens::station),
+        )
+        .route(
+            "/elections/{election_id}/stations",
+            get(polling::list).post(polling::add),
+        )
+        .route(
+            "/elections/{election_id}/stations/{station}/open",
+            post(polling::open),
+        )
+        .route(
+            "/elections/{election_id}/stations/{station}/issued",
+            post(polling::issued),
+        )
+        .route(
+            "/elections/{election_id}/stations/{station}/close",
+            post(polling::close),
+        )
+        .route(
+            "/elections/{election_id}/stations/{station}/scans",
+            post(polling::scan),
         )
         .route(
             "/elections/{election_id}/roll",

@@ -1,0 +1,161 @@
+//! Polling day over the API (issue 6). The committee sets up stations;
+//! the committee or the station's own clerk (with its station token)
+//! opens polls, records ballots issued, closes polls and counts ballots.
+//! Observers read the stations; they change nothing.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::roll::election_for;
+use super::{to_json, ApiJson};
+use crate::auth::Principal;
+use crate::error::HttpError;
+use crate::polling::{self, ScanRequest, StationRequest};
+use crate::state::AppState;
+use huanjie_store::Role;
+
+/// The committee, or the clerk of this very station.
+fn require_station_staff(
+    principal: &Principal,
+    election: uuid::Uuid,
+    station: &str,
+) -> Result<(), HttpError> {
+    match principal.role() {
+        Role::Committee => Ok(()),
+        Role::Clerk => principal.require_station(election, station),
+        Role::Observer => Err(HttpError::Forbidden),
+    }
+}
+
+/// `GET /elections/{id}/stations`: every station with its counters.
+pub async fn list(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(election_id): Path<String>,
+) -> Result<Json<Value>, HttpError> {
+    principal.require_reader()?;
+    let election = election_for(&state, &principal, &election_id).await?;
+    let stations = state.store.list_stations(election.id).await?;
+    Ok(Json(json!({ "stations": to_json(&stations)? })))
+}
+
+/// `POST /elections/{id}/stations` `{"code","name","kind","approval"?}`.
+pub async fn add(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(election_id): Path<String>,
+    ApiJson(input): ApiJson<StationRequest>,
+) -> Result<(StatusCode, Json<Value>), HttpError> {
+    principal.require_committee()?;
+    let election = election_for(&state, &principal, &election_id).await?;
+    let station = polling::add_station(&*state.store, &election, &input, state.clock.now()).await?;
+    Ok((StatusCode::CREATED, Json(to_json(&station)?)))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct IssuedRequest {
+    /// Ballots handed out now (negative: a mistaken entry taken back).
+    #[serde(default = "one")]
+    count: i64,
+}
+
+fn one() -> i64 {
+    1
+}
+
+async fn station_step(
+    state: &AppState,
+    principal: &Principal,
+    election_id: &str,
+    station: &str,
+    step: &str,
+    count: i64,
+) -> Result<Json<Value>, HttpError> {
+    let election = election_for(state, principal, election_id).await?;
+    require_station_staff(principal, election.id, station)?;
+    let now = state.clock.now();
+    let store = &*state.store;
+    let updated = match step {
+        "open" => store.open_polls(election.id, station, now).await?,
+        "issued" => {
+            store
+                .record_issued(election.id, station, count, now)
+                .await?
+        }
+        _ => store.close_polls(election.id, station, now).await?,
+    };
+    Ok(Json(to_json(&updated)?))
+}
+
+/// `POST /elections/{id}/stations/{station}/open`: polls open (only with
+/// every counter at zero).
+pub async fn open(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((election_id, station)): Path<(String, String)>,
+) -> Result<Json<Value>, HttpError> {
+    station_step(&state, &principal, &election_id, &station, "open", 0).await
+}
+
+/// `POST /elections/{id}/stations/{station}/issued` `{"count": n}`: ballots
+/// handed out (a count; never to whom, R-POLL-5).
+pub async fn issued(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((election_id, station)): Path<(String, String)>,
+    ApiJson(input): ApiJson<IssuedRequest>,
+) -> Result<Json<Value>, HttpError> {
+    station_step(
+        &state,
+        &principal,
+        &election_id,
+        &station,
+        "issued",
+        input.count,
+    )
+    .await
+}
+
+/// `POST /elections/{id}/stations/{station}/close`: polls close.
+pub async fn close(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((election_id, station)): Path<(String, String)>,
+) -> Result<Json<Value>, HttpError> {
+    station_step(&state, &principal, &election_id, &station, "close", 0).await
+}
+
+/// `POST /elections/{id}/stations/{station}/scans` `{"serial", "marks",
+/// "write_ins"?, "unreadable"?}`: counts one ballot; 201 with the receipt
+/// once stored, 200 with the first receipt for a retried request.
+pub async fn scan(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((election_id, station)): Path<(String, String)>,
+    ApiJson(input): ApiJson<ScanRequest>,
+) -> Result<(StatusCode, Json<Value>), HttpError> {
+    let election = election_for(&state, &principal, &election_id).await?;
+    require_station_staff(&principal, election.id, &station)?;
+    let by = match &principal {
+        Principal::Clerk(token) => format!("station:{}", token.station),
+        _ => principal.username(),
+    };
+    let receipt = polling::scan(
+        &*state.store,
+        &election,
+        &station,
+        &input,
+        &by,
+        state.clock.now(),
+    )
+    .await?;
+    let status = if receipt.replayed {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((status, Json(to_json(&receipt)?)))
+}

@@ -1,0 +1,312 @@
+//! Polling day as use cases (issue 6), shared by the API and the pages:
+//! stations (R-POLL-1), open / issue / close (R-POLL-5), and counting a
+//! ballot (a scan): its serial verified (tag, this election, printed for
+//! this station, not voided), its marks checked against the ballot, then
+//! stored durably before the answer (a retry gets the first receipt back;
+//! the same ballot with other marks is refused, never counted twice).
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use huanjie_core::polling::StationKind;
+use huanjie_core::registration::mode::Mode;
+use huanjie_core::rule;
+use huanjie_store::{
+    CandidateStatus, Election, NewScan, NewStation, Receipt, ScanOutcome, ScanRefusal, Station,
+    Store,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{HttpError, Message, RuleRefusal};
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct StationRequest {
+    pub code: String,
+    pub name: String,
+    /// `central`, `sub` or `mobile`.
+    pub kind: String,
+    #[serde(default)]
+    pub approval: Option<String>,
+}
+
+fn bad(code: &'static str, zh: String, en: String) -> HttpError {
+    HttpError::BadRequest(Message { code, zh, en })
+}
+
+/// Sets up a station, checked against the profile (R-POLL-1) and, for an
+/// election by residents' representatives, the one-box rule.
+pub async fn add_station(
+    store: &dyn Store,
+    election: &Election,
+    request: &StationRequest,
+    now: DateTime<Utc>,
+) -> Result<Station, HttpError> {
+    let code = request.code.trim();
+    if code.is_empty()
+        || code.len() > 32
+        || !code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        return Err(bad(
+            "code",
+            "投票站代码（code）：1 到 32 个字母、数字、- 或 _，如 central、S1、M1".into(),
+            "code: 1 to 32 letters, digits, - or _, such as central, S1, M1".into(),
+        ));
+    }
+    let name = crate::registration::required("name", "投票站名称", &request.name)?;
+    let kind = StationKind::parse(request.kind.trim()).ok_or_else(|| {
+        bad(
+            "kind",
+            "类型（kind）：应为 central（中心投票站）、sub（投票站）或 mobile（流动票箱）".into(),
+            "kind: must be central, sub or mobile".into(),
+        )
+    })?;
+    let profile = crate::registration::profile(election)?;
+    let assembly =
+        store.registration_state(election.id).await?.setup.mode == Mode::ResidentsRepresentatives;
+    let new = NewStation {
+        code: code.to_owned(),
+        name,
+        kind,
+        approval: request.approval.clone(),
+    };
+    Ok(store
+        .add_station(election.id, &new, &profile.polling, assembly, now)
+        .await?)
+}
+
+/// A ballot as a caller read it out or the mark reader read it: per
+/// position, per candidate (its row on the ballot, 1 first), a choice;
+/// write-ins per position; or the whole ballot unreadable (R-CNT-4, for
+/// the committee to rule on).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+pub struct BallotMarks {
+    #[serde(default)]
+    pub marks: BTreeMap<String, BTreeMap<String, String>>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub write_ins: BTreeMap<String, Vec<WriteIn>>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unreadable: bool,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+pub struct WriteIn {
+    pub name: String,
+    /// As the counting case has it: `M`, `F`, or absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gender: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ScanRequest {
+    pub serial: String,
+    #[serde(flatten)]
+    pub ballot: BallotMarks,
+}
+
+fn marks_refusal(zh: String, en: String) -> HttpError {
+    RuleRefusal::new("bad_marks", rule::CNT_4, zh, en).into()
+}
+
+/// Checks a ballot's marks against the election's ballot: known positions,
+/// candidate rows that exist, choices `for` / `against` / `abstain`, no
+/// more write-ins than the position's write-in rows (its seats), names
+/// given; an unreadable ballot carries no marks. Returns the marks as
+/// stored (canonical JSON: keys sorted, names trimmed).
+pub async fn check_marks(
+    store: &dyn Store,
+    election: &Election,
+    ballot: &BallotMarks,
+) -> Result<String, HttpError> {
+    let list = store.formal_list(election.id).await?.ok_or_else(|| {
+        HttpError::from(huanjie_store::StoreError::from(
+            huanjie_store::NominationStateError::FormalListNotPublished,
+        ))
+    })?;
+    let mut ballot = ballot.clone();
+    if ballot.unreadable && (!ballot.marks.is_empty() || !ballot.write_ins.is_empty()) {
+        return Err(marks_refusal(
+            "无法辨认的选票不应再记录划票".into(),
+            "an unreadable ballot carries no marks".into(),
+        ));
+    }
+    for (position, marks) in &ballot.marks {
+        let seat = election
+            .seats
+            .iter()
+            .find(|s| &s.position == position)
+            .ok_or_else(|| {
+                marks_refusal(
+                    format!("本次选举没有职位“{position}”"),
+                    format!("this election has no position {position:?}"),
+                )
+            })?;
+        let standing = list
+            .candidates
+            .iter()
+            .filter(|c| c.position == seat.position && c.status == CandidateStatus::Formal)
+            .count();
+        for (row, choice) in marks {
+            let valid_row = row
+                .parse::<usize>()
+                .ok()
+                .is_some_and(|r| (1..=standing).contains(&r));
+            if !valid_row {
+                return Err(marks_refusal(
+                    format!("职位“{position}”的选票上没有第{row}位候选人（共{standing}位）"),
+                    format!("the ballot has no candidate {row} for {position} ({standing} listed)"),
+                ));
+            }
+            if !matches!(choice.as_str(), "for" | "against" | "abstain") {
+                return Err(marks_refusal(
+                    format!(
+                        "划票“{choice}”无效：应为 for（赞成）、against（反对）或 abstain（弃权）"
+                    ),
+                    format!("mark {choice:?}: must be for, against or abstain"),
+                ));
+            }
+        }
+    }
+    for (position, names) in &mut ballot.write_ins {
+        let seat = election
+            .seats
+            .iter()
+            .find(|s| &s.position == position)
+            .ok_or_else(|| {
+                marks_refusal(
+                    format!("本次选举没有职位“{position}”"),
+                    format!("this election has no position {position:?}"),
+                )
+            })?;
+        if names.len() > seat.seats as usize {
+            return Err(marks_refusal(
+                format!("职位“{position}”的另选他人栏只有{}行", seat.seats),
+                format!("{position} has {} write-in rows", seat.seats),
+            ));
+        }
+        for w in names.iter_mut() {
+            w.name = w.name.trim().to_owned();
+            if w.name.is_empty() {
+                return Err(marks_refusal(
+                    "另选他人的姓名不能为空".into(),
+                    "a write-in needs a name".into(),
+                ));
+            }
+            if !matches!(w.gender.as_deref(), None | Some("M") | Some("F")) {
+                return Err(marks_refusal(
+                    "另选他人的性别应为 M 或 F".into(),
+                    "a write-in's gender is M or F".into(),
+                ));
+            }
+        }
+    }
+    serde_json::to_string(&ballot).map_err(|e| HttpError::Internal(e.into()))
+}
+
+/// What a scan answers.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScanReceipt {
+    pub serial: String,
+    #[serde(flatten)]
+    pub receipt: Receipt,
+    /// True when this is a retried request: the ballot was stored before
+    /// with the same marks, and nothing was written now.
+    pub replayed: bool,
+}
+
+/// Counts one ballot at `station`.
+pub async fn scan(
+    store: &dyn Store,
+    election: &Election,
+    station: &str,
+    request: &ScanRequest,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<ScanReceipt, HttpError> {
+    let stations = store.list_stations(election.id).await?;
+    let here = stations
+        .iter()
+        .find(|s| s.code == station)
+        .ok_or(HttpError::NotFound)?;
+    let (check, random) =
+        crate::ballots::check_serial(store, election, &request.serial, None).await?;
+    // The ballot was printed for this station (its batch names the
+    // station by code or by name).
+    if check.station != here.code && check.station != here.name {
+        return Err(RuleRefusal::new(
+            "serial_other_station",
+            rule::POLL_5,
+            format!("这张选票是为“{}”印制的，不是本投票站的选票", check.station),
+            format!(
+                "this ballot was printed for “{}”, not for this station",
+                check.station
+            ),
+        )
+        .conflict()
+        .into());
+    }
+    let marks = check_marks(store, election, &request.ballot).await?;
+    let scans = [NewScan {
+        station: here.code.clone(),
+        random,
+        marks,
+        scanned_by: by.to_owned(),
+    }];
+    let outcome = store
+        .record_scans(election.id, &scans, now)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| HttpError::Internal(anyhow::anyhow!("a scan without an outcome")))?;
+    let serial = check.serial;
+    match outcome {
+        ScanOutcome::Recorded(receipt) => Ok(ScanReceipt {
+            serial,
+            receipt,
+            replayed: false,
+        }),
+        ScanOutcome::Replayed(receipt) => Ok(ScanReceipt {
+            serial,
+            receipt,
+            replayed: true,
+        }),
+        ScanOutcome::Duplicate(receipt) => Err(RuleRefusal::new(
+            "serial_already_counted",
+            rule::CNT_2,
+            format!(
+                "这张选票已在“{}”计入（第{}号），不能重复计票",
+                receipt.station, receipt.number
+            ),
+            format!(
+                "this ballot was counted already at {} (receipt {}): never twice",
+                receipt.station, receipt.number
+            ),
+        )
+        .conflict()
+        .into()),
+        ScanOutcome::Refused(ScanRefusal::Polls(r)) => {
+            Err(
+                RuleRefusal::new(r.code(), r.rule(), r.message_zh(), r.message_en())
+                    .conflict()
+                    .into(),
+            )
+        }
+        ScanOutcome::Refused(ScanRefusal::NoSuchStation) => Err(HttpError::NotFound),
+        ScanOutcome::Refused(ScanRefusal::NotPrinted) => Err(RuleRefusal::new(
+            "serial_not_printed",
+            rule::POLL_5,
+            "该票号不在本次选举已印制的选票中".into(),
+            "no ballot with this serial was printed for this election".into(),
+        )
+        .into()),
+        ScanOutcome::Refused(ScanRefusal::Voided) => Err(RuleRefusal::new(
+            "serial_voided",
+            rule::POLL_5,
+            "该选票已作废".into(),
+            "this ballot was voided".into(),
+        )
+        .conflict()
+        .into()),
+    }
+}
