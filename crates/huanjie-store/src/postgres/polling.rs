@@ -1,10 +1,11 @@
 //! Polling day on PostgreSQL (issue 6). Schema:
 //! `migrations/postgres/0007_polling.sql`. A station's steps lock its row
 //! (`FOR UPDATE`) before reading the state the core decides on; setting
-//! up a station locks the election's row. A scan locks its station's row,
-//! so receipt numbers follow one another, and inserts with `ON CONFLICT
-//! DO NOTHING`, so two stations counting the same serial at once store it
-//! once and the later one reads the first receipt.
+//! up a station locks the election's row. Storing scans locks the
+//! election's row too, so one group of scans is written at a time per
+//! election (receipt numbers follow one another; groups mixing stations
+//! cannot deadlock), and inserts with `ON CONFLICT DO NOTHING` as a second
+//! guard against counting a serial twice.
 
 use chrono::{DateTime, Utc};
 use huanjie_core::polling::{self as rules, Polls, StationKind};
@@ -330,6 +331,20 @@ pub(super) async fn record_scans(
 ) -> StoreResult<Vec<ScanOutcome>> {
     let at = micros(now);
     let mut tx = store.pool.begin().await?;
+    // One scanning transaction per election at a time, as on SQLite: a
+    // group holds scans of several stations (and may meet another group
+    // on one serial), so locking station rows as they come deadlocked
+    // (found by the conformance suite's concurrent test).
+    if let Err(e) = election_exists(&mut tx, election_id).await {
+        tx.rollback().await?;
+        return match e {
+            StoreError::NotFound(_) => Ok(scans
+                .iter()
+                .map(|_| ScanOutcome::Refused(ScanRefusal::NoSuchStation))
+                .collect()),
+            other => Err(other),
+        };
+    }
     let mut outcomes = Vec::with_capacity(scans.len());
     for scan in scans {
         match one_scan(&mut tx, election_id, scan, at).await {
