@@ -1071,6 +1071,177 @@ async fn roll_to_formal_list(app: TestApp) {
     app.stop().await.unwrap();
 }
 
+/// An election ready to count: City-2009, a fixed formal list (director
+/// 2 for 1 seat, member 5 for 4), a closed central station with `count`
+/// ballots printed for it; returns the committee token, the election's
+/// path, the central clerk's token and the serials.
+async fn ready_to_count(app: &TestApp, count: u32) -> (String, String, String, Vec<String>) {
+    let token = app.set_up_committee("chair").await.unwrap();
+    let day = today() + Duration::days(31);
+    let (e, v) = published_election(app, &token, "city-2009", day, 44).await;
+    for (who, position) in [
+        (&v[1], "director"),
+        (&v[2], "director"),
+        (&v[3], "member"),
+        (&v[4], "member"),
+        (&v[5], "member"),
+        (&v[6], "member"),
+        (&v[7], "member"),
+    ] {
+        ok(
+            &call(
+                app,
+                Method::POST,
+                &format!("{e}/nominations"),
+                &token,
+                Some(self_paper(who, position)),
+            )
+            .await,
+            StatusCode::CREATED,
+        );
+    }
+    ok(
+        &call(app, Method::POST, &format!("{e}/formal-list"), &token, None).await,
+        StatusCode::CREATED,
+    );
+    ok(
+        &call(
+            app,
+            Method::POST,
+            &format!("{e}/stations"),
+            &token,
+            Some(json!({"code": "central", "name": "中心投票站", "kind": "central"})),
+        )
+        .await,
+        StatusCode::CREATED,
+    );
+    let printed = ok(
+        &call(
+            app,
+            Method::POST,
+            &format!("{e}/ballot-batches"),
+            &token,
+            Some(json!({"station": "central", "count": count})),
+        )
+        .await,
+        StatusCode::CREATED,
+    );
+    let serials = printed["serials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_owned())
+        .collect();
+    let clerk = ok(
+        &call(
+            app,
+            Method::POST,
+            &format!("{e}/station-tokens"),
+            &token,
+            Some(json!({"station": "central"})),
+        )
+        .await,
+        StatusCode::CREATED,
+    )["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for step in ["open", "close"] {
+        ok(
+            &call(
+                app,
+                Method::POST,
+                &format!("{e}/stations/central/{step}"),
+                &clerk,
+                None,
+            )
+            .await,
+            StatusCode::OK,
+        );
+    }
+    (token, e, clerk, serials)
+}
+
+/// `clients` concurrent clients scan `serials` (client k takes every
+/// `clients`-th one), each scan sent twice (a retry); returns the
+/// latencies of the first sends, in seconds, and the elapsed time.
+async fn scan_load(
+    app: &TestApp,
+    e: &str,
+    clerk: &str,
+    serials: &[String],
+    clients: usize,
+) -> (Vec<f64>, f64) {
+    let url = app.url(&format!("/api/v1{e}/stations/central/scans"));
+    let started = std::time::Instant::now();
+    let mut tasks = Vec::new();
+    for k in 0..clients {
+        let mine: Vec<String> = serials.iter().skip(k).step_by(clients).cloned().collect();
+        let client = app.client();
+        let url = url.clone();
+        let clerk = clerk.to_owned();
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            for (i, serial) in mine.iter().enumerate() {
+                let body = json!({"serial": serial, "marks": {"director": {"1": "for"}, "member": {"2": "against"}}});
+                let t = std::time::Instant::now();
+                let reply = client.post(&url).bearer_auth(&clerk).json(&body).send().await.unwrap();
+                latencies.push(t.elapsed().as_secs_f64());
+                assert_eq!(reply.status(), StatusCode::CREATED, "{}", reply.text().await.unwrap());
+                let first: Value = reply.json().await.unwrap();
+                // Every tenth scan is retried: the first receipt comes back.
+                if i % 10 == 0 {
+                    let again = client.post(&url).bearer_auth(&clerk).json(&body).send().await.unwrap();
+                    assert_eq!(again.status(), StatusCode::OK);
+                    let again: Value = again.json().await.unwrap();
+                    assert_eq!(again["number"], first["number"]);
+                }
+            }
+            latencies
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.unwrap());
+    }
+    (all, started.elapsed().as_secs_f64())
+}
+
+/// Many clients at once (group commit): every first send is stored (201),
+/// every retry gets the first receipt back (200), and the station counts
+/// each ballot once.
+async fn concurrent_scans_count_once(app: TestApp) {
+    let (token, e, clerk, serials) = ready_to_count(&app, 300).await;
+    let (latencies, _) = scan_load(&app, &e, &clerk, &serials, 16).await;
+    assert_eq!(latencies.len(), 300);
+    let stations = ok(
+        &call(&app, Method::GET, &format!("{e}/stations"), &token, None).await,
+        StatusCode::OK,
+    );
+    assert_eq!(stations["stations"][0]["scanned"], 300);
+    app.stop().await.unwrap();
+}
+
+/// The issue's benchmark: 64 concurrent station clients over HTTP.
+/// `cargo test --release --test nomination_api -- --ignored --nocapture scan_bench`
+#[allow(clippy::float_arithmetic)]
+async fn scan_bench(app: TestApp) {
+    let n = 20_000;
+    let (_, e, clerk, serials) = ready_to_count(&app, n).await;
+    let (mut latencies, secs) = scan_load(&app, &e, &clerk, &serials, 64).await;
+    latencies.sort_by(f64::total_cmp);
+    let p = |q: f64| latencies[((latencies.len() as f64 - 1.0) * q) as usize] * 1000.0;
+    println!(
+        "{n} scans (+{} retries) from 64 clients in {secs:.2} s: {:.0} acknowledged scans/s; latency p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+        n / 10,
+        f64::from(n) / secs,
+        p(0.5),
+        p(0.99),
+        p(1.0)
+    );
+    app.stop().await.unwrap();
+}
+
 /// Polling day over HTTP (issue 6): stations per City-2009 (R-POLL-1),
 /// a clerk's token for its own station only, polls opened with zero
 /// counters, ballots issued as a count, counting only after close
@@ -1648,5 +1819,20 @@ macro_rules! on_both_backends {
 on_both_backends!(
     roll_to_formal_list,
     zhejiang_voids_double_papers_and_bars_relatives,
-    polling_day
+    polling_day,
+    concurrent_scans_count_once
 );
+
+mod bench {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[ignore]
+    async fn scan_bench_sqlite() {
+        super::scan_bench(super::spawn_sqlite_app().await).await
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[ignore]
+    async fn scan_bench_postgres() {
+        super::scan_bench(super::spawn_postgres_app().await).await
+    }
+}

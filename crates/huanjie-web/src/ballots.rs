@@ -210,7 +210,7 @@ async fn printed_key(
         .map(|k| SerialKey::from_bytes(&k.0)))
 }
 
-fn not_printed() -> HttpError {
+pub(crate) fn not_printed() -> HttpError {
     RuleRefusal::new(
         "serial_not_printed",
         rule::POLL_5,
@@ -220,7 +220,7 @@ fn not_printed() -> HttpError {
     .into()
 }
 
-fn refusal(r: huanjie_core::serial::SerialRefusal) -> HttpError {
+pub(crate) fn refusal(r: huanjie_core::serial::SerialRefusal) -> HttpError {
     RuleRefusal::new(r.code(), r.rule(), r.message_zh(), r.message_en()).into()
 }
 

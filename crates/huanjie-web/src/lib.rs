@@ -41,6 +41,7 @@ pub mod profiles;
 pub mod registration;
 pub mod roll;
 pub mod routes;
+pub mod scan_service;
 pub mod secrets;
 pub mod server;
 pub mod state;

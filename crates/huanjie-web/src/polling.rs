@@ -11,10 +11,12 @@ use chrono::{DateTime, Utc};
 use huanjie_core::polling::StationKind;
 use huanjie_core::registration::mode::Mode;
 use huanjie_core::rule;
+use huanjie_core::serial::{Expected, SignedSerial};
 use huanjie_store::{
-    CandidateStatus, Election, NewScan, NewStation, Receipt, ScanOutcome, ScanRefusal, Station,
-    Store,
+    Election, NewScan, NewStation, Receipt, ScanOutcome, ScanRefusal, Station, Store,
 };
+
+use crate::scan_service::ScanService;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{HttpError, Message, RuleRefusal};
@@ -109,21 +111,16 @@ fn marks_refusal(zh: String, en: String) -> HttpError {
     RuleRefusal::new("bad_marks", rule::CNT_4, zh, en).into()
 }
 
-/// Checks a ballot's marks against the election's ballot: known positions,
-/// candidate rows that exist, choices `for` / `against` / `abstain`, no
-/// more write-ins than the position's write-in rows (its seats), names
-/// given; an unreadable ballot carries no marks. Returns the marks as
-/// stored (canonical JSON: keys sorted, names trimmed).
-pub async fn check_marks(
-    store: &dyn Store,
-    election: &Election,
+/// Checks a ballot's marks against the election's ballot (`shape`:
+/// position → seats and standing candidates): known positions, candidate
+/// rows that exist, choices `for` / `against` / `abstain`, no more
+/// write-ins than the position's write-in rows (its seats), names given;
+/// an unreadable ballot carries no marks. Returns the marks as stored
+/// (canonical JSON: keys sorted, names trimmed).
+pub fn check_marks(
+    shape: &std::collections::HashMap<String, (u32, usize)>,
     ballot: &BallotMarks,
 ) -> Result<String, HttpError> {
-    let list = store.formal_list(election.id).await?.ok_or_else(|| {
-        HttpError::from(huanjie_store::StoreError::from(
-            huanjie_store::NominationStateError::FormalListNotPublished,
-        ))
-    })?;
     let mut ballot = ballot.clone();
     if ballot.unreadable && (!ballot.marks.is_empty() || !ballot.write_ins.is_empty()) {
         return Err(marks_refusal(
@@ -131,22 +128,16 @@ pub async fn check_marks(
             "an unreadable ballot carries no marks".into(),
         ));
     }
-    for (position, marks) in &ballot.marks {
-        let seat = election
-            .seats
-            .iter()
-            .find(|s| &s.position == position)
-            .ok_or_else(|| {
-                marks_refusal(
-                    format!("本次选举没有职位“{position}”"),
-                    format!("this election has no position {position:?}"),
-                )
-            })?;
-        let standing = list
-            .candidates
-            .iter()
-            .filter(|c| c.position == seat.position && c.status == CandidateStatus::Formal)
-            .count();
+    let position = |position: &String| {
+        shape.get(position).copied().ok_or_else(|| {
+            marks_refusal(
+                format!("本次选举没有职位“{position}”"),
+                format!("this election has no position {position:?}"),
+            )
+        })
+    };
+    for (p, marks) in &ballot.marks {
+        let (_, standing) = position(p)?;
         for (row, choice) in marks {
             let valid_row = row
                 .parse::<usize>()
@@ -154,8 +145,8 @@ pub async fn check_marks(
                 .is_some_and(|r| (1..=standing).contains(&r));
             if !valid_row {
                 return Err(marks_refusal(
-                    format!("职位“{position}”的选票上没有第{row}位候选人（共{standing}位）"),
-                    format!("the ballot has no candidate {row} for {position} ({standing} listed)"),
+                    format!("职位“{p}”的选票上没有第{row}位候选人（共{standing}位）"),
+                    format!("the ballot has no candidate {row} for {p} ({standing} listed)"),
                 ));
             }
             if !matches!(choice.as_str(), "for" | "against" | "abstain") {
@@ -168,21 +159,12 @@ pub async fn check_marks(
             }
         }
     }
-    for (position, names) in &mut ballot.write_ins {
-        let seat = election
-            .seats
-            .iter()
-            .find(|s| &s.position == position)
-            .ok_or_else(|| {
-                marks_refusal(
-                    format!("本次选举没有职位“{position}”"),
-                    format!("this election has no position {position:?}"),
-                )
-            })?;
-        if names.len() > seat.seats as usize {
+    for (p, names) in &mut ballot.write_ins {
+        let (seats, _) = position(p)?;
+        if names.len() > seats as usize {
             return Err(marks_refusal(
-                format!("职位“{position}”的另选他人栏只有{}行", seat.seats),
-                format!("{position} has {} write-in rows", seat.seats),
+                format!("职位“{p}”的另选他人栏只有{seats}行"),
+                format!("{p} has {seats} write-in rows"),
             ));
         }
         for w in names.iter_mut() {
@@ -215,51 +197,64 @@ pub struct ScanReceipt {
     pub replayed: bool,
 }
 
-/// Counts one ballot at `station`.
+/// Counts one ballot at `station`: the serial verified against the
+/// election's cached context (key, batches, stations, ballot shape), the
+/// marks checked, then stored by the group-commit writer; the answer
+/// comes once the scan is committed.
 pub async fn scan(
-    store: &dyn Store,
+    service: &ScanService,
     election: &Election,
     station: &str,
     request: &ScanRequest,
     by: &str,
     now: DateTime<Utc>,
 ) -> Result<ScanReceipt, HttpError> {
-    let stations = store.list_stations(election.id).await?;
-    let here = stations
-        .iter()
-        .find(|s| s.code == station)
-        .ok_or(HttpError::NotFound)?;
-    let (check, random) =
-        crate::ballots::check_serial(store, election, &request.serial, None).await?;
+    let parsed =
+        SignedSerial::parse(&request.serial).map_err(|e| crate::ballots::refusal(e.into()))?;
+    let context = service
+        .context(election, Some(parsed.batch()), Some(station))
+        .await?;
+    let Some(name) = context.stations.get(station) else {
+        return Err(HttpError::NotFound);
+    };
+    // Before any printing there is no key, and no serial can be genuine.
+    let key = context
+        .key
+        .as_ref()
+        .ok_or_else(crate::ballots::not_printed)?;
+    let verified = parsed
+        .verify(key, &Expected::election(*election.id.as_bytes()))
+        .map_err(crate::ballots::refusal)?;
+    let printed_for = context
+        .batches
+        .get(&verified.batch())
+        .ok_or_else(crate::ballots::not_printed)?;
     // The ballot was printed for this station (its batch names the
     // station by code or by name).
-    if check.station != here.code && check.station != here.name {
+    if printed_for != station && printed_for != name {
         return Err(RuleRefusal::new(
             "serial_other_station",
             rule::POLL_5,
-            format!("这张选票是为“{}”印制的，不是本投票站的选票", check.station),
-            format!(
-                "this ballot was printed for “{}”, not for this station",
-                check.station
-            ),
+            format!("这张选票是为“{printed_for}”印制的，不是本投票站的选票"),
+            format!("this ballot was printed for “{printed_for}”, not for this station"),
         )
         .conflict()
         .into());
     }
-    let marks = check_marks(store, election, &request.ballot).await?;
-    let scans = [NewScan {
-        station: here.code.clone(),
-        random,
-        marks,
-        scanned_by: by.to_owned(),
-    }];
-    let outcome = store
-        .record_scans(election.id, &scans, now)
-        .await?
-        .into_iter()
-        .next()
-        .ok_or_else(|| HttpError::Internal(anyhow::anyhow!("a scan without an outcome")))?;
-    let serial = check.serial;
+    let marks = check_marks(&context.shape, &request.ballot)?;
+    let outcome = service
+        .record(
+            election.id,
+            NewScan {
+                station: station.to_owned(),
+                random: verified.serial.random(),
+                marks,
+                scanned_by: by.to_owned(),
+            },
+            now,
+        )
+        .await?;
+    let serial = verified.serial.to_string();
     match outcome {
         ScanOutcome::Recorded(receipt) => Ok(ScanReceipt {
             serial,

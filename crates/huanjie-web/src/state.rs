@@ -43,6 +43,8 @@ pub struct AppState {
     pub rng: SystemRandom,
     /// Ballot printing jobs running or finished in this process.
     pub print_jobs: Arc<crate::print_jobs::PrintJobs>,
+    /// Counting ballots: the group-commit writer and cached contexts.
+    pub scans: Arc<crate::scan_service::ScanService>,
     /// A hash of nothing in particular, verified against when the username
     /// is unknown so that a failed sign-in takes as long either way.
     dummy_password_hash: Arc<str>,
@@ -53,12 +55,14 @@ impl AppState {
         let rng = SystemRandom::new();
         let dummy = password::hash_password(&rng, "no such user", settings.password_iterations)
             .map_err(|_| anyhow::anyhow!("the system random source failed"))?;
+        let scans_store = store.clone();
         Ok(AppState {
             store,
             clock,
             settings: Arc::new(settings),
             rng,
             print_jobs: Arc::default(),
+            scans: Arc::new(crate::scan_service::ScanService::new(scans_store)),
             dummy_password_hash: dummy.into(),
         })
     }

@@ -144,7 +144,7 @@ pub async fn scan(
         _ => principal.username(),
     };
     let receipt = polling::scan(
-        &*state.store,
+        &state.scans,
         &election,
         &station,
         &input,
