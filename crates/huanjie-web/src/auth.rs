@@ -6,7 +6,9 @@
 //!   or `Authorization: Bearer hjs_…` (API);
 //! - station clerks have no account: a committee member issues them a
 //!   station token (`Authorization: Bearer hjt_…`) bound to one election and
-//!   one polling station, with an expiry, revocable at any time.
+//!   one polling station, with an expiry, revocable at any time. A clerk's
+//!   browser (the station's tablet) holds it in the `huanjie_station` cookie,
+//!   set by the page `/station` where the clerk types it in.
 //!
 //! [`resolve_principal`] runs once per request, before any handler: it turns
 //! the credentials into a [`Principal`] in the request extensions and
@@ -31,6 +33,10 @@ use crate::state::AppState;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "huanjie_session";
+
+/// The cookie a clerk's browser holds its station token in (pages and
+/// same-origin API calls); HttpOnly and SameSite=Strict like the session's.
+pub const STATION_COOKIE: &str = "huanjie_station";
 
 /// How the credentials arrived; cookies need a cross-site check, bearer
 /// headers cannot be sent by another site's form.
@@ -128,6 +134,8 @@ const OBSERVER_MAY_POST: &[&str] = &[
     "/signin",
     "/signout",
     "/setup",
+    "/station",
+    "/station/signout",
 ];
 
 /// Middleware: resolves credentials to a [`Principal`] and applies the
@@ -159,13 +167,9 @@ pub async fn resolve_principal(
                 return refuse(HttpError::Forbidden, lang);
             }
         }
-        let cookie_borne = matches!(
-            &principal,
-            Some(Principal::User {
-                via: Via::Cookie,
-                ..
-            })
-        );
+        // Without a bearer header the principal came from a cookie: the
+        // session's or, for a clerk, the station cookie.
+        let cookie_borne = principal.is_some() && bearer(req.headers()).is_none();
         if (cookie_borne || !is_api) && !same_origin(req.headers()) {
             return refuse(HttpError::Forbidden, lang);
         }
@@ -209,7 +213,17 @@ async fn principal_from_headers(
         Some(token) => (token, Via::Bearer),
         None => match cookie(headers, SESSION_COOKIE) {
             Some(token) => (token, Via::Cookie),
-            None => return Ok(None),
+            None => match cookie(headers, STATION_COOKIE) {
+                Some(token) if token.starts_with(STATION_TOKEN_PREFIX) => {
+                    let hash = secrets::sha256(token.as_bytes());
+                    let found = state
+                        .store
+                        .find_station_token(hash, state.clock.now())
+                        .await?;
+                    return Ok(found.map(Principal::Clerk));
+                }
+                _ => return Ok(None),
+            },
         },
     };
     let hash = secrets::sha256(secret.as_bytes());
@@ -267,6 +281,31 @@ pub fn session_cookie(
         "{SESSION_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{secure}"
     ))
     .map_err(|e| HttpError::Internal(anyhow::Error::new(e).context("building the session cookie")))
+}
+
+/// `Set-Cookie` for a clerk's station token, the same flags as a session's;
+/// it lasts as long as the token (a revoked token stops working at once).
+pub fn station_cookie(
+    secret: &str,
+    max_age_secs: i64,
+    secure: bool,
+) -> Result<HeaderValue, HttpError> {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{STATION_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{secure}"
+    ))
+    .map_err(|e| HttpError::Internal(anyhow::Error::new(e).context("building the station cookie")))
+}
+
+/// `Set-Cookie` that removes the station cookie.
+pub fn clear_station_cookie(secure: bool) -> HeaderValue {
+    if secure {
+        HeaderValue::from_static(
+            "huanjie_station=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0; Secure",
+        )
+    } else {
+        HeaderValue::from_static("huanjie_station=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")
+    }
 }
 
 /// `Set-Cookie` that removes the session cookie.
@@ -370,5 +409,21 @@ mod tests {
             .to_str()
             .unwrap()
             .ends_with("; Secure"));
+    }
+
+    #[test]
+    fn station_cookie_flags_and_name() {
+        let c = station_cookie("hjt_x", 60, false).unwrap();
+        let c = c.to_str().unwrap();
+        assert!(c.starts_with("huanjie_station=hjt_x;"), "{c}");
+        assert!(c.contains("HttpOnly") && c.contains("SameSite=Strict") && !c.contains("Secure"));
+        assert!(c.contains("Max-Age=60"));
+        let cleared = clear_station_cookie(true);
+        let cleared = cleared.to_str().unwrap();
+        assert!(cleared.starts_with("huanjie_station=;") && cleared.contains("Max-Age=0"));
+        // The station cookie is its own: never read as the session's.
+        let h = headers(&[("cookie", "huanjie_station=hjt_x")]);
+        assert_eq!(cookie(&h, STATION_COOKIE).as_deref(), Some("hjt_x"));
+        assert_eq!(cookie(&h, SESSION_COOKIE), None);
     }
 }

@@ -1,6 +1,6 @@
 //! The one router: JSON API under `/api/v1`, the pages, the stylesheet, the
-//! ballots page's script and `/health`, with the layers every request
-//! passes through.
+//! ballots and station pages' scripts and `/health`, with the layers every
+//! request passes through.
 
 use axum::extract::Request;
 use axum::http::{header, HeaderValue};
@@ -22,6 +22,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::routes())
         .route("/assets/app.css", get(assets::app_css))
         .route("/assets/ballots.js", get(assets::ballots_js))
+        .route("/assets/station.js", get(assets::station_js))
         .route("/health", get(health))
         .fallback(pages::not_found)
         .layer(middleware::from_fn(remember_lang))

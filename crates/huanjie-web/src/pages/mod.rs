@@ -11,6 +11,7 @@ mod account;
 mod ballots;
 mod elections;
 mod nomination;
+mod polling;
 mod registration;
 mod roll;
 
@@ -127,6 +128,39 @@ pub fn routes() -> Router<AppState> {
             "/elections/{election_id}/ballots/void",
             post(ballots::void_serial),
         )
+        .route(
+            "/elections/{election_id}/stations",
+            get(polling::stations).post(polling::add_station),
+        )
+        .route(
+            "/elections/{election_id}/stations/{station}",
+            get(polling::station),
+        )
+        .route(
+            "/elections/{election_id}/stations/{station}/token",
+            post(polling::issue_token),
+        )
+        .route(
+            "/elections/{election_id}/stations/{station}/open",
+            post(polling::open),
+        )
+        .route(
+            "/elections/{election_id}/stations/{station}/issued",
+            post(polling::issued),
+        )
+        .route(
+            "/elections/{election_id}/stations/{station}/close",
+            post(polling::close),
+        )
+        .route(
+            "/elections/{election_id}/stations/{station}/scans",
+            post(polling::scan),
+        )
+        .route(
+            "/station",
+            get(polling::sign_in_page).post(polling::sign_in_submit),
+        )
+        .route("/station/signout", post(polling::sign_out))
 }
 
 /// The signed-in person as the page header shows them.
