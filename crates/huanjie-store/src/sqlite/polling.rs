@@ -262,42 +262,113 @@ fn receipt_from_row(row: &SqliteRow) -> StoreResult<Receipt> {
     })
 }
 
+/// A station as a group of scans sees it: may it count, and its last
+/// receipt number (read once per group, then counted on here).
+struct Counting {
+    polls: Option<Polls>,
+    last: i64,
+}
+
+async fn counting(
+    tx: &mut SqliteConnection,
+    election: &str,
+    station: &str,
+) -> StoreResult<Counting> {
+    let polls: Option<String> =
+        sqlx::query_scalar("SELECT polls FROM stations WHERE election_id = ? AND code = ?")
+            .bind(election)
+            .bind(station)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let polls = polls
+        .map(|p| Polls::parse(&p).ok_or_else(|| StoreError::Corrupt(format!("polls state {p}"))))
+        .transpose()?;
+    let last: i64 = sqlx::query_scalar(
+        "SELECT coalesce(max(number), 0) FROM scans WHERE election_id = ? AND station = ?",
+    )
+    .bind(election)
+    .bind(station)
+    .fetch_one(&mut *tx)
+    .await?;
+    Ok(Counting { polls, last })
+}
+
+async fn existing_receipt(
+    tx: &mut SqliteConnection,
+    election: &str,
+    random: &[u8; 8],
+) -> StoreResult<Option<Receipt>> {
+    sqlx::query(
+        "SELECT station, number, scanned_at, marks FROM scans WHERE election_id = ? AND random = ?",
+    )
+    .bind(election)
+    .bind(&random[..])
+    .fetch_optional(&mut *tx)
+    .await?
+    .map(|row| receipt_from_row(&row))
+    .transpose()
+}
+
+/// One scan. The common case is one statement: an INSERT that happens
+/// only if the serial was printed and not voided and is not stored yet;
+/// only when it inserts nothing are the reasons looked up.
 async fn one_scan(
     tx: &mut SqliteConnection,
     election: &str,
     scan: &NewScan,
-    at: &str,
+    at_text: &str,
+    at: DateTime<Utc>,
+    stations: &mut std::collections::HashMap<String, Counting>,
 ) -> StoreResult<ScanOutcome> {
-    let existing = sqlx::query(
-        "SELECT station, number, scanned_at, marks FROM scans WHERE election_id = ? AND random = ?",
+    if !stations.contains_key(&scan.station) {
+        let c = counting(tx, election, &scan.station).await?;
+        stations.insert(scan.station.clone(), c);
+    }
+    let Some(station) = stations.get_mut(&scan.station) else {
+        return Ok(ScanOutcome::Refused(ScanRefusal::NoSuchStation));
+    };
+    let Some(polls) = station.polls else {
+        // A ballot stored before is still answered with its receipt.
+        return Ok(match existing_receipt(tx, election, &scan.random).await? {
+            Some(r) => replayed_or_duplicate(r, scan),
+            None => ScanOutcome::Refused(ScanRefusal::NoSuchStation),
+        });
+    };
+    if let Err(refusal) = rules::count(polls) {
+        return Ok(match existing_receipt(tx, election, &scan.random).await? {
+            Some(r) => replayed_or_duplicate(r, scan),
+            None => ScanOutcome::Refused(ScanRefusal::Polls(refusal)),
+        });
+    }
+    let number = station.last + 1;
+    let inserted = sqlx::query(
+        "INSERT INTO scans (election_id, random, station, number, marks, scanned_by, scanned_at) \
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE EXISTS (SELECT 1 FROM ballot_serials \
+           WHERE election_id = ?1 AND random = ?2 AND voided_at IS NULL) \
+         ON CONFLICT (election_id, random) DO NOTHING",
     )
     .bind(election)
     .bind(&scan.random[..])
-    .fetch_optional(&mut *tx)
-    .await?;
-    if let Some(row) = existing {
-        let receipt = receipt_from_row(&row)?;
-        return Ok(
-            if receipt.marks == scan.marks && receipt.station == scan.station {
-                ScanOutcome::Replayed(receipt)
-            } else {
-                ScanOutcome::Duplicate(receipt)
-            },
-        );
+    .bind(&scan.station)
+    .bind(number)
+    .bind(&scan.marks)
+    .bind(&scan.scanned_by)
+    .bind(at_text)
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| common::write_error(e, "scan"))?
+    .rows_affected();
+    if inserted == 1 {
+        station.last = number;
+        return Ok(ScanOutcome::Recorded(Receipt {
+            station: scan.station.clone(),
+            number: common::count(number)?,
+            scanned_at: at,
+            marks: scan.marks.clone(),
+        }));
     }
-    let polls: Option<String> =
-        sqlx::query_scalar("SELECT polls FROM stations WHERE election_id = ? AND code = ?")
-            .bind(election)
-            .bind(&scan.station)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let Some(polls) = polls else {
-        return Ok(ScanOutcome::Refused(ScanRefusal::NoSuchStation));
-    };
-    let polls =
-        Polls::parse(&polls).ok_or_else(|| StoreError::Corrupt(format!("polls state {polls}")))?;
-    if let Err(refusal) = rules::count(polls) {
-        return Ok(ScanOutcome::Refused(ScanRefusal::Polls(refusal)));
+    if let Some(r) = existing_receipt(tx, election, &scan.random).await? {
+        return Ok(replayed_or_duplicate(r, scan));
     }
     let printed: Option<Option<String>> = sqlx::query_scalar(
         "SELECT voided_at FROM ballot_serials WHERE election_id = ? AND random = ?",
@@ -306,30 +377,18 @@ async fn one_scan(
     .bind(&scan.random[..])
     .fetch_optional(&mut *tx)
     .await?;
-    match printed {
-        None => return Ok(ScanOutcome::Refused(ScanRefusal::NotPrinted)),
-        Some(Some(_)) => return Ok(ScanOutcome::Refused(ScanRefusal::Voided)),
-        Some(None) => {}
+    Ok(ScanOutcome::Refused(match printed {
+        Some(Some(_)) => ScanRefusal::Voided,
+        _ => ScanRefusal::NotPrinted,
+    }))
+}
+
+fn replayed_or_duplicate(receipt: Receipt, scan: &NewScan) -> ScanOutcome {
+    if receipt.marks == scan.marks && receipt.station == scan.station {
+        ScanOutcome::Replayed(receipt)
+    } else {
+        ScanOutcome::Duplicate(receipt)
     }
-    let row = sqlx::query(
-        "INSERT INTO scans (election_id, random, station, number, marks, scanned_by, scanned_at) \
-         VALUES (?, ?, ?, \
-           (SELECT coalesce(max(number), 0) + 1 FROM scans WHERE election_id = ? AND station = ?), \
-           ?, ?, ?) \
-         RETURNING station, number, scanned_at, marks",
-    )
-    .bind(election)
-    .bind(&scan.random[..])
-    .bind(&scan.station)
-    .bind(election)
-    .bind(&scan.station)
-    .bind(&scan.marks)
-    .bind(&scan.scanned_by)
-    .bind(at)
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(|e| common::write_error(e, "scan"))?;
-    Ok(ScanOutcome::Recorded(receipt_from_row(&row)?))
 }
 
 pub(super) async fn record_scans(
@@ -339,11 +398,13 @@ pub(super) async fn record_scans(
     now: DateTime<Utc>,
 ) -> StoreResult<Vec<ScanOutcome>> {
     let election = election_id.to_string();
-    let at = ts(micros(now));
+    let at = micros(now);
+    let at_text = ts(at);
+    let mut stations = std::collections::HashMap::new();
     let mut tx = store.pool.begin_with("BEGIN IMMEDIATE").await?;
     let mut outcomes = Vec::with_capacity(scans.len());
     for scan in scans {
-        match one_scan(&mut tx, &election, scan, &at).await {
+        match one_scan(&mut tx, &election, scan, &at_text, at, &mut stations).await {
             Ok(o) => outcomes.push(o),
             Err(e) => {
                 tx.rollback().await?;
