@@ -10,7 +10,7 @@
 use chrono::{Duration, NaiveDate, Utc};
 use huanjie_registration::{generate_roll_csv, Encoding};
 use huanjie_testkit::app::{
-    call, refused, spawn_postgres_app, spawn_sqlite_app, TestApp, TEST_PASSWORD,
+    call, refused, spawn_binary, spawn_postgres_app, spawn_sqlite_app, TestApp, TEST_PASSWORD,
 };
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -1242,6 +1242,149 @@ async fn scan_bench(app: TestApp) {
     app.stop().await.unwrap();
 }
 
+/// Durability (issue 6): the real `huanjie serve` binary is killed with
+/// SIGKILL at 100 moments while 8 clients count ballots, and started
+/// again on the same database each time. Every scan acknowledged (201 or
+/// 200) must be there afterwards with the receipt number it was given,
+/// none stored twice: at the end every ballot is sent once more, and each
+/// answer must be a replay of its first receipt, and the station's count
+/// the number of ballots.
+async fn scans_survive_sigkill(app: TestApp) {
+    const KILLS: usize = 100;
+    const CLIENTS: usize = 8;
+    let (token, e, clerk, serials) = ready_to_count(&app, 1200).await;
+    let dir = tempfile::tempdir().unwrap();
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_huanjie"));
+    let env = [
+        ("HUANJIE_LISTEN", "127.0.0.1:0"),
+        ("HUANJIE_DATABASE_URL", app.database_url.as_str()),
+    ];
+    // serial → receipt number, for every acknowledged scan.
+    let acked = std::sync::Arc::new(std::sync::Mutex::new(std::collections::HashMap::<
+        String,
+        u64,
+    >::new()));
+    let mut next = 0usize;
+    let mut seed = 0x2545_F491_4F6C_DD1Du64;
+    let mut kills = 0;
+    while kills < KILLS {
+        let running = spawn_binary(bin, &["serve"], &env, dir.path())
+            .await
+            .unwrap();
+        let url = format!("{}/api/v1{e}/stations/central/scans", running.address);
+        // Each round resends the last few ballots (some may have been
+        // stored without an answer) and goes on with new ones.
+        let from = next.saturating_sub(CLIENTS * 2);
+        let upto = (next + 40).min(serials.len());
+        let round: Vec<String> = serials[from..upto].to_vec();
+        next = upto;
+        let mut tasks = Vec::new();
+        for k in 0..CLIENTS {
+            let mine: Vec<String> = round.iter().skip(k).step_by(CLIENTS).cloned().collect();
+            let (url, clerk, acked) = (url.clone(), clerk.clone(), acked.clone());
+            tasks.push(tokio::spawn(async move {
+                let client = reqwest::Client::new();
+                for serial in mine {
+                    let body = json!({"serial": &serial, "marks": {"director": {"1": "for"}}});
+                    let Ok(reply) = client
+                        .post(&url)
+                        .bearer_auth(&clerk)
+                        .json(&body)
+                        .send()
+                        .await
+                    else {
+                        return;
+                    };
+                    let status = reply.status();
+                    let Ok(receipt) = reply.json::<Value>().await else {
+                        return;
+                    };
+                    assert!(
+                        status == StatusCode::CREATED || status == StatusCode::OK,
+                        "{status}: {receipt}"
+                    );
+                    let number = receipt["number"].as_u64().unwrap();
+                    let mut acked = acked.lock().unwrap();
+                    if let Some(first) = acked.insert(serial.clone(), number) {
+                        assert_eq!(first, number, "{serial}: a second receipt number");
+                    }
+                }
+            }));
+        }
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        let wait = 20 + (seed >> 33) % 300;
+        tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
+        let mut running = running;
+        running.child.kill().await.unwrap();
+        kills += 1;
+        if kills % 20 == 0 {
+            eprintln!(
+                "{kills} kills, {} acknowledged",
+                acked.lock().unwrap().len()
+            );
+        }
+        for t in tasks {
+            t.await.unwrap();
+        }
+    }
+    // Once more, cleanly: every ballot sent so far is sent again.
+    let running = spawn_binary(bin, &["serve"], &env, dir.path())
+        .await
+        .unwrap();
+    let url = format!("{}/api/v1{e}/stations/central/scans", running.address);
+    let client = reqwest::Client::new();
+    let acked = acked.lock().unwrap().clone();
+    assert!(
+        acked.len() > 200,
+        "only {} scans acknowledged in {KILLS} rounds",
+        acked.len()
+    );
+    for serial in &serials[..next] {
+        let body = json!({"serial": serial, "marks": {"director": {"1": "for"}}});
+        let reply = client
+            .post(&url)
+            .bearer_auth(&clerk)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = reply.status();
+        let receipt: Value = reply.json().await.unwrap();
+        if let Some(number) = acked.get(serial) {
+            assert_eq!(
+                status,
+                StatusCode::OK,
+                "{serial} was acknowledged, then lost: {receipt}"
+            );
+            assert_eq!(receipt["number"].as_u64(), Some(*number), "{serial}");
+        } else {
+            assert!(
+                status == StatusCode::OK || status == StatusCode::CREATED,
+                "{status}: {receipt}"
+            );
+        }
+    }
+    let stations: Value = client
+        .get(format!("{}/api/v1{e}/stations", running.address))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        stations["stations"][0]["scanned"].as_u64(),
+        Some(next as u64),
+        "{stations}"
+    );
+    println!("{KILLS} kills: {} scans acknowledged before a kill, {next} ballots in all, none lost, none twice", acked.len());
+    assert!(running.terminate().await.unwrap().success());
+    app.stop().await.unwrap();
+}
+
 /// Polling day over HTTP (issue 6): stations per City-2009 (R-POLL-1),
 /// a clerk's token for its own station only, polls opened with zero
 /// counters, ballots issued as a count, counting only after close
@@ -1820,7 +1963,8 @@ on_both_backends!(
     roll_to_formal_list,
     zhejiang_voids_double_papers_and_bars_relatives,
     polling_day,
-    concurrent_scans_count_once
+    concurrent_scans_count_once,
+    scans_survive_sigkill
 );
 
 mod bench {
