@@ -183,6 +183,9 @@ members_max = 9
 odd = false
 vice_chairs_min = 1
 vice_chairs_max = 2
+[polling]
+mobile_boxes_max = 1
+mobile_boxes_need_approval = false
 "#;
     std::fs::write(&good, text).unwrap();
     let out = huanjie()

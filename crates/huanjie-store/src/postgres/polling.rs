@@ -4,8 +4,9 @@
 //! up a station locks the election's row. Storing scans locks the
 //! election's row too, so one group of scans is written at a time per
 //! election (receipt numbers follow one another; groups mixing stations
-//! cannot deadlock), and inserts with `ON CONFLICT DO NOTHING` as a second
-//! guard against counting a serial twice.
+//! cannot deadlock); a scan is then one INSERT guarded by "printed and not
+//! voided" and `ON CONFLICT DO NOTHING`, the reasons looked up only when
+//! it inserts nothing.
 
 use chrono::{DateTime, Utc};
 use huanjie_core::polling::{self as rules, Polls, StationKind};
@@ -249,35 +250,114 @@ fn replayed_or_duplicate(receipt: Receipt, scan: &NewScan) -> ScanOutcome {
 const SCAN_SELECT: &str =
     "SELECT station, number, scanned_at, marks FROM scans WHERE election_id = $1 AND random = $2";
 
+/// A station as a group of scans sees it: may it count, and its last
+/// receipt number (read once per group, then counted on here).
+struct Counting {
+    polls: Option<Polls>,
+    last: i64,
+}
+
+async fn counting(
+    tx: &mut PgConnection,
+    election_id: Uuid,
+    station: &str,
+) -> StoreResult<Counting> {
+    let polls: Option<String> =
+        sqlx::query_scalar("SELECT polls FROM stations WHERE election_id = $1 AND code = $2")
+            .bind(election_id)
+            .bind(station)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let polls = polls
+        .map(|p| Polls::parse(&p).ok_or_else(|| StoreError::Corrupt(format!("polls state {p}"))))
+        .transpose()?;
+    let last: i64 = sqlx::query_scalar(
+        "SELECT coalesce(max(number), 0)::bigint FROM scans WHERE election_id = $1 AND station = $2",
+    )
+    .bind(election_id)
+    .bind(station)
+    .fetch_one(&mut *tx)
+    .await?;
+    Ok(Counting { polls, last })
+}
+
+async fn existing_receipt(
+    tx: &mut PgConnection,
+    election_id: Uuid,
+    random: &[u8; 8],
+) -> StoreResult<Option<Receipt>> {
+    sqlx::query(SCAN_SELECT)
+        .bind(election_id)
+        .bind(&random[..])
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|row| receipt_from_row(&row))
+        .transpose()
+}
+
+/// One scan. The common case is one statement: an INSERT that happens
+/// only if the serial was printed and not voided and is not stored yet;
+/// only when it inserts nothing are the reasons looked up.
 async fn one_scan(
     tx: &mut PgConnection,
     election_id: Uuid,
     scan: &NewScan,
     at: DateTime<Utc>,
+    stations: &mut std::collections::HashMap<String, Counting>,
 ) -> StoreResult<ScanOutcome> {
-    let existing = sqlx::query(SCAN_SELECT)
-        .bind(election_id)
-        .bind(&scan.random[..])
-        .fetch_optional(&mut *tx)
-        .await?;
-    if let Some(row) = existing {
-        return Ok(replayed_or_duplicate(receipt_from_row(&row)?, scan));
+    if !stations.contains_key(&scan.station) {
+        let c = counting(tx, election_id, &scan.station).await?;
+        stations.insert(scan.station.clone(), c);
     }
-    // The station's row, locked: its receipt numbers follow one another.
-    let polls: Option<String> = sqlx::query_scalar(
-        "SELECT polls FROM stations WHERE election_id = $1 AND code = $2 FOR UPDATE",
-    )
-    .bind(election_id)
-    .bind(&scan.station)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some(polls) = polls else {
+    let Some(station) = stations.get_mut(&scan.station) else {
         return Ok(ScanOutcome::Refused(ScanRefusal::NoSuchStation));
     };
-    let polls =
-        Polls::parse(&polls).ok_or_else(|| StoreError::Corrupt(format!("polls state {polls}")))?;
+    let Some(polls) = station.polls else {
+        // A ballot stored before is still answered with its receipt.
+        return Ok(
+            match existing_receipt(tx, election_id, &scan.random).await? {
+                Some(r) => replayed_or_duplicate(r, scan),
+                None => ScanOutcome::Refused(ScanRefusal::NoSuchStation),
+            },
+        );
+    };
     if let Err(refusal) = rules::count(polls) {
-        return Ok(ScanOutcome::Refused(ScanRefusal::Polls(refusal)));
+        return Ok(
+            match existing_receipt(tx, election_id, &scan.random).await? {
+                Some(r) => replayed_or_duplicate(r, scan),
+                None => ScanOutcome::Refused(ScanRefusal::Polls(refusal)),
+            },
+        );
+    }
+    let number = station.last + 1;
+    let inserted = sqlx::query(
+        "INSERT INTO scans (election_id, random, station, number, marks, scanned_by, scanned_at) \
+         SELECT $1, $2, $3, $4, $5, $6, $7 WHERE EXISTS (SELECT 1 FROM ballot_serials \
+           WHERE election_id = $1 AND random = $2 AND voided_at IS NULL) \
+         ON CONFLICT (election_id, random) DO NOTHING",
+    )
+    .bind(election_id)
+    .bind(&scan.random[..])
+    .bind(&scan.station)
+    .bind(number)
+    .bind(&scan.marks)
+    .bind(&scan.scanned_by)
+    .bind(at)
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| common::write_error(e, "scan"))?
+    .rows_affected();
+    if inserted == 1 {
+        station.last = number;
+        return Ok(ScanOutcome::Recorded(Receipt {
+            station: scan.station.clone(),
+            number: common::count(number)?,
+            scanned_at: at,
+            marks: scan.marks.clone(),
+        }));
+    }
+    if let Some(r) = existing_receipt(tx, election_id, &scan.random).await? {
+        return Ok(replayed_or_duplicate(r, scan));
     }
     let printed: Option<Option<DateTime<Utc>>> = sqlx::query_scalar(
         "SELECT voided_at FROM ballot_serials WHERE election_id = $1 AND random = $2",
@@ -286,41 +366,10 @@ async fn one_scan(
     .bind(&scan.random[..])
     .fetch_optional(&mut *tx)
     .await?;
-    match printed {
-        None => return Ok(ScanOutcome::Refused(ScanRefusal::NotPrinted)),
-        Some(Some(_)) => return Ok(ScanOutcome::Refused(ScanRefusal::Voided)),
-        Some(None) => {}
-    }
-    let row = sqlx::query(
-        "INSERT INTO scans (election_id, random, station, number, marks, scanned_by, scanned_at) \
-         VALUES ($1, $2, $3, \
-           (SELECT coalesce(max(number), 0) + 1 FROM scans WHERE election_id = $1 AND station = $3), \
-           $4, $5, $6) \
-         ON CONFLICT (election_id, random) DO NOTHING \
-         RETURNING station, number, scanned_at, marks",
-    )
-    .bind(election_id)
-    .bind(&scan.random[..])
-    .bind(&scan.station)
-    .bind(&scan.marks)
-    .bind(&scan.scanned_by)
-    .bind(at)
-    .fetch_optional(&mut *tx)
-    .await
-    .map_err(|e| common::write_error(e, "scan"))?;
-    match row {
-        Some(row) => Ok(ScanOutcome::Recorded(receipt_from_row(&row)?)),
-        // Another transaction stored this serial meanwhile (committed:
-        // ON CONFLICT waited for it); this statement sees it.
-        None => {
-            let row = sqlx::query(SCAN_SELECT)
-                .bind(election_id)
-                .bind(&scan.random[..])
-                .fetch_one(&mut *tx)
-                .await?;
-            Ok(replayed_or_duplicate(receipt_from_row(&row)?, scan))
-        }
-    }
+    Ok(ScanOutcome::Refused(match printed {
+        Some(Some(_)) => ScanRefusal::Voided,
+        _ => ScanRefusal::NotPrinted,
+    }))
 }
 
 pub(super) async fn record_scans(
@@ -345,9 +394,10 @@ pub(super) async fn record_scans(
             other => Err(other),
         };
     }
+    let mut stations = std::collections::HashMap::new();
     let mut outcomes = Vec::with_capacity(scans.len());
     for scan in scans {
-        match one_scan(&mut tx, election_id, scan, at).await {
+        match one_scan(&mut tx, election_id, scan, at, &mut stations).await {
             Ok(o) => outcomes.push(o),
             Err(e) => {
                 tx.rollback().await?;
