@@ -1071,14 +1071,9 @@ async fn roll_to_formal_list(app: TestApp) {
     app.stop().await.unwrap();
 }
 
-/// An election ready to count: City-2009, a fixed formal list (director
-/// 2 for 1 seat, member 5 for 4), a closed central station with `count`
-/// ballots printed for it; returns the committee token, the election's
-/// path, the central clerk's token and the serials.
-async fn ready_to_count(app: &TestApp, count: u32) -> (String, String, String, Vec<String>) {
-    let token = app.set_up_committee("chair").await.unwrap();
-    let day = today() + Duration::days(31);
-    let (e, v) = published_election(app, &token, "city-2009", day, 44).await;
+/// Self-nominations (director 2 for 1 seat, member 5 for 4) and the
+/// formal list fixed.
+async fn fix_formal_list(app: &TestApp, token: &str, e: &str, v: &[String]) {
     for (who, position) in [
         (&v[1], "director"),
         (&v[2], "director"),
@@ -1093,7 +1088,7 @@ async fn ready_to_count(app: &TestApp, count: u32) -> (String, String, String, V
                 app,
                 Method::POST,
                 &format!("{e}/nominations"),
-                &token,
+                token,
                 Some(self_paper(who, position)),
             )
             .await,
@@ -1101,9 +1096,20 @@ async fn ready_to_count(app: &TestApp, count: u32) -> (String, String, String, V
         );
     }
     ok(
-        &call(app, Method::POST, &format!("{e}/formal-list"), &token, None).await,
+        &call(app, Method::POST, &format!("{e}/formal-list"), token, None).await,
         StatusCode::CREATED,
     );
+}
+
+/// An election ready to count: City-2009, a fixed formal list (director
+/// 2 for 1 seat, member 5 for 4), a closed central station with `count`
+/// ballots printed for it; returns the committee token, the election's
+/// path, the central clerk's token and the serials.
+async fn ready_to_count(app: &TestApp, count: u32) -> (String, String, String, Vec<String>) {
+    let token = app.set_up_committee("chair").await.unwrap();
+    let day = today() + Duration::days(31);
+    let (e, v) = published_election(app, &token, "city-2009", day, 44).await;
+    fix_formal_list(app, &token, &e, &v).await;
     ok(
         &call(
             app,
@@ -1396,38 +1402,7 @@ async fn polling_day(app: TestApp) {
     let token = app.set_up_committee("chair").await.unwrap();
     let day = today() + Duration::days(31);
     let (e, v) = published_election(&app, &token, "city-2009", day, 43).await;
-    for (who, position) in [
-        (&v[1], "director"),
-        (&v[2], "director"),
-        (&v[3], "member"),
-        (&v[4], "member"),
-        (&v[5], "member"),
-        (&v[6], "member"),
-        (&v[7], "member"),
-    ] {
-        ok(
-            &call(
-                &app,
-                Method::POST,
-                &format!("{e}/nominations"),
-                &token,
-                Some(self_paper(who, position)),
-            )
-            .await,
-            StatusCode::CREATED,
-        );
-    }
-    ok(
-        &call(
-            &app,
-            Method::POST,
-            &format!("{e}/formal-list"),
-            &token,
-            None,
-        )
-        .await,
-        StatusCode::CREATED,
-    );
+    fix_formal_list(&app, &token, &e, &v).await;
     // Stations: one central, City-2009 allows two mobile boxes.
     let stations_path = format!("{e}/stations");
     let add = |body: Value| call(&app, Method::POST, &stations_path, &token, Some(body));
