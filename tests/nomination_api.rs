@@ -1406,18 +1406,66 @@ async fn polling_day(app: TestApp) {
     // Stations: one central, City-2009 allows two mobile boxes.
     let stations_path = format!("{e}/stations");
     let add = |body: Value| call(&app, Method::POST, &stations_path, &token, Some(body));
+    // The polling notice needs the stations, the hours and the count venue.
+    let reply = call(
+        &app,
+        Method::GET,
+        &format!("{e}/notices/polling-stations"),
+        &token,
+        None,
+    )
+    .await;
+    refused(
+        &reply,
+        StatusCode::CONFLICT,
+        "R-POLL-1",
+        "arrangements_missing",
+    );
     let central = ok(
-        &add(json!({"code": "central", "name": "中心投票站", "kind": "central"})).await,
+        &add(
+            json!({"code": "central", "name": "中心投票站", "kind": "central",
+            "place": "社区服务中心一楼大厅", "serves": "全体选民"}),
+        )
+        .await,
         StatusCode::CREATED,
     );
     assert_eq!(
         (central["polls"].as_str(), central["issued"].as_u64()),
         (Some("not_opened"), Some(0))
     );
+    assert_eq!(central["place"], "社区服务中心一楼大厅");
     for (code, name) in [("M1", "流动票箱一"), ("M2", "流动票箱二")] {
         ok(
-            &add(json!({"code": code, "name": name, "kind": "mobile"})).await,
+            &add(json!({"code": code, "name": name, "kind": "mobile",
+                "place": "9:00至11:30", "serves": "行动不便的选民"}))
+            .await,
             StatusCode::CREATED,
+        );
+    }
+    ok(
+        &call(
+            &app,
+            Method::PUT,
+            &format!("{e}/arrangements"),
+            &token,
+            Some(json!({"polls_open": "08:00:00", "polls_close": "17:00:00",
+                "count_venue": "社区服务中心二楼会议室"})),
+        )
+        .await,
+        StatusCode::OK,
+    );
+    let text = notice_text(&app, &token, &e, "polling-stations").await;
+    for needle in [
+        "中心投票站",
+        "社区服务中心一楼大厅",
+        "流动票箱二",
+        "行动不便的选民",
+        "9:00至11:30",
+        "社区服务中心二楼会议室",
+    ] {
+        assert!(
+            text.contains(needle),
+            "{needle} not on the polling notice: {text}"
         );
     }
     let reply = add(json!({"code": "M3", "name": "流动票箱三", "kind": "mobile"})).await;

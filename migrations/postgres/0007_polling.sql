@@ -15,6 +15,9 @@ CREATE TABLE stations (
     code        text NOT NULL CONSTRAINT stations_code_check CHECK (code ~ '^[A-Za-z0-9_-]{1,32}$'),
     name        text NOT NULL CONSTRAINT stations_name_check CHECK (btrim(name) <> ''),
     kind        text NOT NULL CONSTRAINT stations_kind_check CHECK (kind IN ('central', 'sub', 'mobile')),
+    -- Where it is, and whom it serves (printed on the polling notice).
+    place       text NOT NULL DEFAULT '',
+    serves      text NOT NULL DEFAULT '',
     approval    text CONSTRAINT stations_approval_check CHECK (approval IS NULL OR btrim(approval) <> ''),
     polls       text NOT NULL DEFAULT 'not_opened'
                 CONSTRAINT stations_polls_check CHECK (polls IN ('not_opened', 'open', 'closed')),

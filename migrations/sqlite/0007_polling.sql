@@ -16,6 +16,9 @@ CREATE TABLE stations (
                     length(code) BETWEEN 1 AND 32 AND code NOT GLOB '*[^A-Za-z0-9_-]*'),
     name        TEXT NOT NULL CONSTRAINT stations_name_check CHECK (trim(name) <> ''),
     kind        TEXT NOT NULL CONSTRAINT stations_kind_check CHECK (kind IN ('central', 'sub', 'mobile')),
+    -- Where it is, and whom it serves (printed on the polling notice).
+    place       TEXT NOT NULL DEFAULT '',
+    serves      TEXT NOT NULL DEFAULT '',
     approval    TEXT CONSTRAINT stations_approval_check CHECK (approval IS NULL OR trim(approval) <> ''),
     polls       TEXT NOT NULL DEFAULT 'not_opened'
                 CONSTRAINT stations_polls_check CHECK (polls IN ('not_opened', 'open', 'closed')),

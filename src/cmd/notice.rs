@@ -2,7 +2,7 @@
 //! statutory notices of nomination as a PDF from the server's database,
 //! as `GET /api/v1/elections/{id}/notices/{kind}` does (the same code).
 //! Kinds: election-committee, nominations, initial-candidates,
-//! formal-candidates, counting-staff, invalid-ballot-rules.
+//! formal-candidates, counting-staff, polling-stations, invalid-ballot-rules.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -14,7 +14,7 @@ use clap::Parser;
 #[derive(Parser)]
 pub struct Args {
     /// Which notice (election-committee, nominations, initial-candidates,
-    /// formal-candidates, counting-staff, invalid-ballot-rules).
+    /// formal-candidates, counting-staff, polling-stations, invalid-ballot-rules).
     kind: String,
     /// The election's id.
     #[arg(long)]

@@ -24,6 +24,10 @@ pub struct Arrangements {
     pub committee_formed_by: String,
     /// "经居民代表会议通过" (R-POLL-2); may be empty.
     pub staff_approved_by: String,
+    /// Where the boxes are opened and counted in public (R-CNT-1); the
+    /// polling notice needs it.
+    #[serde(default)]
+    pub count_venue: String,
 }
 
 /// A place where voters register, and whom it serves.

@@ -21,6 +21,11 @@ pub struct NewStation {
     /// As printed on notices and batches: 中心投票站, 流动票箱一.
     pub name: String,
     pub kind: StationKind,
+    /// Where it is (社区服务中心一楼大厅), or for a mobile box when it goes
+    /// round; printed on the polling notice. May be empty.
+    pub place: String,
+    /// Whom it serves (第一、二居民小组). May be empty.
+    pub serves: String,
     /// The committee's approval of a mobile box, where the profile wants
     /// one (ZJ-2020): who approved and when, in words.
     pub approval: Option<String>,
@@ -33,6 +38,8 @@ pub struct Station {
     pub name: String,
     #[serde(serialize_with = "kind_code")]
     pub kind: StationKind,
+    pub place: String,
+    pub serves: String,
     pub approval: Option<String>,
     #[serde(serialize_with = "polls_code")]
     pub polls: Polls,

@@ -699,6 +699,7 @@ async fn arrangements_round_trip(store: Arc<dyn Store>) {
         }],
         committee_formed_by: "经社区居民代表会议推选".to_owned(),
         staff_approved_by: String::new(),
+        count_venue: "社区服务中心二楼会议室".to_owned(),
     };
     store.set_arrangements(e, &first).await.unwrap();
     assert_eq!(store.arrangements(e).await.unwrap(), first);

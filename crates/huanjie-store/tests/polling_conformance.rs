@@ -114,6 +114,8 @@ fn new_station(code: &str, name: &str, kind: StationKind) -> NewStation {
         code: code.to_owned(),
         name: name.to_owned(),
         kind,
+        place: format!("{name}：社区服务中心一楼"),
+        serves: "第一、二居民小组".to_owned(),
         approval: None,
     }
 }
@@ -124,6 +126,8 @@ fn fresh(new: &NewStation, created: DateTime<Utc>) -> Station {
         code: new.code.clone(),
         name: new.name.clone(),
         kind: new.kind,
+        place: new.place.clone(),
+        serves: new.serves.clone(),
         approval: new.approval.clone(),
         polls: Polls::NotOpened,
         issued: 0,

@@ -400,6 +400,8 @@ messages! {
     st_kind_central => "中心投票站", "Central polling station";
     st_kind_sub => "投票站", "Polling station";
     st_kind_mobile => "流动票箱", "Mobile ballot box";
+    st_place => "地点（流动票箱：线路和时间）", "Place (mobile box: its round and hours)";
+    st_serves => "服务范围", "Serves";
     st_approval => "批准情况", "Approval";
     st_approval_hint => "流动票箱须经批准的规程（如浙江2020）请写明批准人和日期。", "Where the profile wants mobile boxes approved (such as ZJ-2020), write who approved it and when.";
     st_polls => "投票状态", "Polls";

@@ -18,8 +18,9 @@ use huanjie_core::rule;
 use huanjie_print::{
     Announcement, Candidate, CandidatePosition, CommitteeMember, CountingStaff,
     CountingStaffNotice, ElectionCommitteeNotice, ElectionDayNotice, FormalCandidatesNotice,
-    InitialCandidatesNotice, InvalidBallotRulesNotice, NominationNotice, NominationPosition,
-    Nominee, NoticeInfo, PositionSeats as PrintSeats, RegistrationPlace, VoterRegistrationNotice,
+    InitialCandidatesNotice, InvalidBallotRulesNotice, MobileBox, NominationNotice,
+    NominationPosition, Nominee, NoticeInfo, PollingNotice, PollingStation,
+    PositionSeats as PrintSeats, RegistrationPlace, VoterRegistrationNotice,
 };
 use huanjie_store::{CandidateStatus, Election, Store};
 
@@ -29,7 +30,7 @@ use crate::pdf::{committee_name, fonts, print_error};
 use crate::registration::today;
 
 /// The notices this module prints, by the name in the address.
-pub const KINDS: [&str; 8] = [
+pub const KINDS: [&str; 9] = [
     "election-day",
     "voter-registration",
     "election-committee",
@@ -37,6 +38,7 @@ pub const KINDS: [&str; 8] = [
     "initial-candidates",
     "formal-candidates",
     "counting-staff",
+    "polling-stations",
     "invalid-ballot-rules",
 ];
 
@@ -373,6 +375,57 @@ pub async fn announcement(
             .announcement(),
             rule::POLL_2,
         ),
+        "polling-stations" => {
+            let (Some(open), Some(close)) = (arrangements.polls_open, arrangements.polls_close)
+            else {
+                return Err(missing(
+                    &["polls_open", "polls_close"],
+                    "投票时间",
+                    rule::POLL_1,
+                ));
+            };
+            if arrangements.count_venue.trim().is_empty() {
+                return Err(missing(&["count_venue"], "计票地点", rule::CNT_1));
+            }
+            let stations = store.list_stations(election.id).await?;
+            if !stations
+                .iter()
+                .any(|s| s.kind != huanjie_core::polling::StationKind::Mobile)
+            {
+                return Err(missing(&["stations"], "投票站", rule::POLL_1));
+            }
+            let (mobile, fixed): (Vec<_>, Vec<_>) = stations
+                .into_iter()
+                .partition(|s| s.kind == huanjie_core::polling::StationKind::Mobile);
+            (
+                PollingNotice {
+                    info: info(&election, issued),
+                    election_day: election.election_day,
+                    polls_open: open,
+                    polls_close: close,
+                    stations: fixed
+                        .into_iter()
+                        .map(|s| PollingStation {
+                            name: s.name,
+                            place: s.place,
+                            serves: s.serves,
+                        })
+                        .collect(),
+                    mobile_boxes: mobile
+                        .into_iter()
+                        .map(|s| MobileBox {
+                            name: s.name,
+                            serves: s.serves,
+                            hours: s.place,
+                        })
+                        .collect(),
+                    count_venue: arrangements.count_venue.clone(),
+                    closing: String::new(),
+                }
+                .announcement(),
+                rule::POLL_1,
+            )
+        }
         _ => (
             InvalidBallotRulesNotice {
                 info: info(&election, issued),

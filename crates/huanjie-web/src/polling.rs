@@ -27,6 +27,12 @@ pub struct StationRequest {
     pub name: String,
     /// `central`, `sub` or `mobile`.
     pub kind: String,
+    /// Where it is (for a mobile box: when and where it goes round).
+    #[serde(default)]
+    pub place: String,
+    /// Whom it serves.
+    #[serde(default)]
+    pub serves: String,
     #[serde(default)]
     pub approval: Option<String>,
 }
@@ -71,6 +77,8 @@ pub async fn add_station(
         code: code.to_owned(),
         name,
         kind,
+        place: request.place.trim().to_owned(),
+        serves: request.serves.trim().to_owned(),
         approval: request.approval.clone(),
     };
     Ok(store

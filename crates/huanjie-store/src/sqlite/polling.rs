@@ -18,7 +18,8 @@ use crate::{
     StoreResult,
 };
 
-const STATION_SELECT: &str = "SELECT st.code, st.name, st.kind, st.approval, st.polls, st.issued, \
+const STATION_SELECT: &str =
+    "SELECT st.code, st.name, st.kind, st.place, st.serves, st.approval, st.polls, st.issued, \
      st.opened_at, st.closed_at, st.created_at, \
      (SELECT count(*) FROM scans AS s WHERE s.election_id = st.election_id \
         AND s.station = st.code) AS scanned \
@@ -37,6 +38,8 @@ fn station_from_row(row: &SqliteRow) -> StoreResult<Station> {
         name: row.try_get("name")?,
         kind: StationKind::parse(&kind)
             .ok_or_else(|| StoreError::Corrupt(format!("station kind {kind}")))?,
+        place: row.try_get("place")?,
+        serves: row.try_get("serves")?,
         approval: row.try_get("approval")?,
         polls: Polls::parse(&polls)
             .ok_or_else(|| StoreError::Corrupt(format!("polls state {polls}")))?,
@@ -128,9 +131,9 @@ async fn add_station_in(
         return Err(PollingStateError::ApprovalMissing.into());
     }
     sqlx::query(
-        "INSERT INTO stations (election_id, code, name, kind, approval, created_at, seq) \
+        "INSERT INTO stations (election_id, code, name, kind, approval, created_at, seq, place, serves) \
          VALUES (?, ?, ?, ?, ?, ?, \
-           (SELECT coalesce(max(seq), 0) + 1 FROM stations WHERE election_id = ?))",
+           (SELECT coalesce(max(seq), 0) + 1 FROM stations WHERE election_id = ?), ?, ?)",
     )
     .bind(&election)
     .bind(&new.code)
@@ -139,6 +142,8 @@ async fn add_station_in(
     .bind(approval)
     .bind(ts(micros(now)))
     .bind(&election)
+    .bind(new.place.trim())
+    .bind(new.serves.trim())
     .execute(&mut *tx)
     .await
     .map_err(|e| common::write_error(e, "station"))?;

@@ -138,6 +138,10 @@ pub struct StationForm {
     #[serde(default)]
     kind: String,
     #[serde(default)]
+    place: String,
+    #[serde(default)]
+    serves: String,
+    #[serde(default)]
     approval: String,
 }
 
@@ -253,6 +257,8 @@ pub async fn add_station(
         code: form.code.clone(),
         name: form.name.clone(),
         kind: form.kind.clone(),
+        place: form.place.clone(),
+        serves: form.serves.clone(),
         approval: (!approval.is_empty()).then(|| approval.to_owned()),
     };
     match crate::polling::add_station(&*state.store, &election, &request, state.clock.now()).await {
