@@ -63,9 +63,9 @@ pub fn fonts() -> Result<&'static huanjie_print::FontSet, HttpError> {
         })
 }
 
-/// A notice that cannot be printed, in plain words (a missing glyph names
-/// the person and the character: the committee can act on it), under the
-/// rule the notice serves.
+/// A notice or a ballot that cannot be printed, in plain words (a missing
+/// glyph names the person and the character: the committee can act on
+/// it), under the rule the document serves.
 pub fn print_error(e: huanjie_print::PrintError, rule: &'static str) -> HttpError {
     if let huanjie_print::PrintError::Fonts(_) = e {
         tracing::warn!(error = %e, "fonts for printing unusable");
@@ -73,8 +73,8 @@ pub fn print_error(e: huanjie_print::PrintError, rule: &'static str) -> HttpErro
     RuleRefusal::new(
         "cannot_print",
         rule,
-        format!("无法生成公告：{}", e.message_zh()),
-        format!("the notice cannot be printed: {e}"),
+        format!("无法生成PDF：{}", e.message_zh()),
+        format!("the PDF cannot be printed: {e}"),
     )
     .into()
 }
