@@ -96,11 +96,7 @@ pub fn run(args: Args) -> ExitCode {
 }
 
 fn paper(text: &str) -> Result<huanjie_print::Paper> {
-    match text {
-        "a4" | "A4" => Ok(huanjie_print::Paper::A4),
-        "a3" | "A3" => Ok(huanjie_print::Paper::A3),
-        other => bail!("--paper {other:?}: must be a4 or a3"),
-    }
+    huanjie_print::Paper::parse(text).with_context(|| format!("--paper {text:?}: must be a4 or a3"))
 }
 
 async fn election(store: &dyn Store, id: uuid::Uuid) -> Result<Election> {

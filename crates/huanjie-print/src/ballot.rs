@@ -78,6 +78,15 @@ impl Paper {
             Paper::A3 => (2970, 4200),
         }
     }
+
+    /// `a4` or `a3` (either case), as the API and the CLI take it.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "a4" | "A4" => Some(Paper::A4),
+            "a3" | "A3" => Some(Paper::A3),
+            _ => None,
+        }
+    }
 }
 
 /// One contest of the ballot: a position, its seats, its candidates.

@@ -236,6 +236,66 @@ impl RollFilter {
     }
 }
 
+/// A station already set up, as a new one is checked against it.
+pub(crate) struct ExistingStation {
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub polls: String,
+}
+
+/// Whether `new` may be set up beside `existing` (both adapters, inside
+/// their transaction): not once polls have opened, no code or name twice,
+/// R-POLL-1 from the core, a mobile box's approval where the profile wants
+/// one. Returns the approval to store (trimmed, empty as none).
+pub(crate) fn check_new_station<'a>(
+    existing: &[ExistingStation],
+    new: &'a crate::NewStation,
+    rules: &huanjie_core::profile::PollingRules,
+    assembly: bool,
+) -> StoreResult<Option<&'a str>> {
+    use crate::PollingStateError;
+    use huanjie_core::polling::{Polls, StationKind};
+    let mut kinds = Vec::with_capacity(existing.len());
+    for s in existing {
+        if s.polls != Polls::NotOpened.code() {
+            return Err(PollingStateError::PollsStarted.into());
+        }
+        if s.code == new.code || s.name == new.name.trim() {
+            return Err(PollingStateError::StationExists.into());
+        }
+        kinds.push(
+            StationKind::parse(&s.kind)
+                .ok_or_else(|| StoreError::Corrupt(format!("station kind {}", s.kind)))?,
+        );
+    }
+    huanjie_core::polling::check_new_station(&kinds, new.kind, rules, assembly)
+        .map_err(PollingStateError::Station)?;
+    let approval = new
+        .approval
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty());
+    if new.kind == StationKind::Mobile && rules.mobile_boxes_need_approval && approval.is_none() {
+        return Err(PollingStateError::ApprovalMissing.into());
+    }
+    Ok(approval)
+}
+
+/// A serial stored before: the same ballot again (same station, same
+/// marks) is a retry, answered with the first receipt; anything else is
+/// the same ballot counted twice, refused.
+pub(crate) fn replayed_or_duplicate(
+    receipt: crate::Receipt,
+    scan: &crate::NewScan,
+) -> crate::ScanOutcome {
+    if receipt.marks == scan.marks && receipt.station == scan.station {
+        crate::ScanOutcome::Replayed(receipt)
+    } else {
+        crate::ScanOutcome::Duplicate(receipt)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -361,17 +361,23 @@ pub async fn preview(
     .map_err(|e| HttpError::Internal(e.into()))?
 }
 
-/// A stored batch's ballots as a PDF (the same serials as printed),
-/// streamed: a blocking thread writes pages into a small channel the
-/// response body reads from, so memory holds a few pieces, never the
-/// document. The layout is checked before the answer starts, so a refusal
-/// is an error status, not a broken download.
-pub async fn batch_pdf(
+/// What printing a stored batch needs, read and checked before any
+/// writing starts: a refusal (no formal list, a name no font has) is an
+/// answer, never a broken download or a failed job.
+pub struct ToPrint {
+    pub batch: Batch,
+    pub layout: huanjie_print::BallotLayout,
+    pub fonts: &'static huanjie_print::FontSet,
+    /// The same serials as printed (signing is deterministic).
+    pub serials: Vec<SignedSerial>,
+}
+
+pub async fn to_print(
     store: &dyn Store,
     election: &Election,
     batch_id: Uuid,
     paper: huanjie_print::Paper,
-) -> Result<axum::body::Body, HttpError> {
+) -> Result<ToPrint, HttpError> {
     let batch = store
         .list_batches(election.id)
         .await?
@@ -383,6 +389,31 @@ pub async fn batch_pdf(
     huanjie_print::ballot_geometry(fonts, &layout)
         .map_err(|e| crate::pdf::print_error(e, rule::POLL_5))?;
     let serials = batch_serials(store, election, &batch).await?;
+    Ok(ToPrint {
+        batch,
+        layout,
+        fonts,
+        serials,
+    })
+}
+
+/// A stored batch's ballots as a PDF (the same serials as printed),
+/// streamed: a blocking thread writes pages into a small channel the
+/// response body reads from, so memory holds a few pieces, never the
+/// document. The layout is checked before the answer starts, so a refusal
+/// is an error status, not a broken download.
+pub async fn batch_pdf(
+    store: &dyn Store,
+    election: &Election,
+    batch_id: Uuid,
+    paper: huanjie_print::Paper,
+) -> Result<axum::body::Body, HttpError> {
+    let ToPrint {
+        layout,
+        fonts,
+        serials,
+        ..
+    } = to_print(store, election, batch_id, paper).await?;
     let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<Vec<u8>>>(8);
     tokio::task::spawn_blocking(move || {
         let mut out = std::io::BufWriter::with_capacity(256 * 1024, ChannelWriter(tx.clone()));

@@ -142,18 +142,12 @@ impl PrintJobs {
         batch_id: Uuid,
         paper: huanjie_print::Paper,
     ) -> Result<Arc<Job>, HttpError> {
-        let batch = store
-            .list_batches(election.id)
-            .await?
-            .into_iter()
-            .find(|b| b.id == batch_id)
-            .ok_or(HttpError::NotFound)?;
-        let layout = crate::ballots::layout(store, election, paper).await?;
-        let fonts = crate::pdf::fonts()?;
-        // Checked here so that a refusal is an answer, not a failed job.
-        huanjie_print::ballot_geometry(fonts, &layout)
-            .map_err(|e| crate::pdf::print_error(e, rule::POLL_5))?;
-        let serials = crate::ballots::batch_serials(store, election, &batch).await?;
+        let crate::ballots::ToPrint {
+            batch,
+            layout,
+            fonts,
+            serials,
+        } = crate::ballots::to_print(store, election, batch_id, paper).await?;
         let id = Uuid::new_v4();
         let job = Arc::new(Job {
             id,

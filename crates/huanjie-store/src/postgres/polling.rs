@@ -98,37 +98,22 @@ async fn add_station_in(
 ) -> StoreResult<Station> {
     // Locks the election: stations are added one at a time.
     election_exists(tx, election_id).await?;
-    let rows = sqlx::query("SELECT code, name, kind, polls FROM stations WHERE election_id = $1")
-        .bind(election_id)
-        .fetch_all(&mut *tx)
-        .await?;
-    let mut kinds = Vec::new();
-    for row in &rows {
-        let polls: String = row.try_get("polls")?;
-        if polls != Polls::NotOpened.code() {
-            return Err(PollingStateError::PollsStarted.into());
-        }
-        let code: String = row.try_get("code")?;
-        let name: String = row.try_get("name")?;
-        if code == new.code || name == new.name.trim() {
-            return Err(PollingStateError::StationExists.into());
-        }
-        let kind: String = row.try_get("kind")?;
-        kinds.push(
-            StationKind::parse(&kind)
-                .ok_or_else(|| StoreError::Corrupt(format!("station kind {kind}")))?,
-        );
-    }
-    rules::check_new_station(&kinds, new.kind, polling, assembly)
-        .map_err(PollingStateError::Station)?;
-    let approval = new
-        .approval
-        .as_deref()
-        .map(str::trim)
-        .filter(|a| !a.is_empty());
-    if new.kind == StationKind::Mobile && polling.mobile_boxes_need_approval && approval.is_none() {
-        return Err(PollingStateError::ApprovalMissing.into());
-    }
+    let existing =
+        sqlx::query("SELECT code, name, kind, polls FROM stations WHERE election_id = $1")
+            .bind(election_id)
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|row| {
+                Ok(common::ExistingStation {
+                    code: row.try_get("code")?,
+                    name: row.try_get("name")?,
+                    kind: row.try_get("kind")?,
+                    polls: row.try_get("polls")?,
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+    let approval = common::check_new_station(&existing, new, polling, assembly)?;
     sqlx::query(
         "INSERT INTO stations (election_id, code, name, kind, approval, created_at, seq, place, serves) \
          VALUES ($1, $2, $3, $4, $5, $6, \
@@ -244,14 +229,6 @@ fn receipt_from_row(row: &PgRow) -> StoreResult<Receipt> {
     })
 }
 
-fn replayed_or_duplicate(receipt: Receipt, scan: &NewScan) -> ScanOutcome {
-    if receipt.marks == scan.marks && receipt.station == scan.station {
-        ScanOutcome::Replayed(receipt)
-    } else {
-        ScanOutcome::Duplicate(receipt)
-    }
-}
-
 const SCAN_SELECT: &str =
     "SELECT station, number, scanned_at, marks FROM scans WHERE election_id = $1 AND random = $2";
 
@@ -321,7 +298,7 @@ async fn one_scan(
         // A ballot stored before is still answered with its receipt.
         return Ok(
             match existing_receipt(tx, election_id, &scan.random).await? {
-                Some(r) => replayed_or_duplicate(r, scan),
+                Some(r) => common::replayed_or_duplicate(r, scan),
                 None => ScanOutcome::Refused(ScanRefusal::NoSuchStation),
             },
         );
@@ -329,7 +306,7 @@ async fn one_scan(
     if let Err(refusal) = rules::count(polls) {
         return Ok(
             match existing_receipt(tx, election_id, &scan.random).await? {
-                Some(r) => replayed_or_duplicate(r, scan),
+                Some(r) => common::replayed_or_duplicate(r, scan),
                 None => ScanOutcome::Refused(ScanRefusal::Polls(refusal)),
             },
         );
@@ -362,7 +339,7 @@ async fn one_scan(
         }));
     }
     if let Some(r) = existing_receipt(tx, election_id, &scan.random).await? {
-        return Ok(replayed_or_duplicate(r, scan));
+        return Ok(common::replayed_or_duplicate(r, scan));
     }
     let printed: Option<Option<DateTime<Utc>>> = sqlx::query_scalar(
         "SELECT voided_at FROM ballot_serials WHERE election_id = $1 AND random = $2",

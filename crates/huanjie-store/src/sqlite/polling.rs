@@ -99,37 +99,22 @@ async fn add_station_in(
 ) -> StoreResult<Station> {
     election_exists(tx, election_id).await?;
     let election = election_id.to_string();
-    let rows = sqlx::query("SELECT code, name, kind, polls FROM stations WHERE election_id = ?")
-        .bind(&election)
-        .fetch_all(&mut *tx)
-        .await?;
-    let mut kinds = Vec::new();
-    for row in &rows {
-        let polls: String = row.try_get("polls")?;
-        if polls != Polls::NotOpened.code() {
-            return Err(PollingStateError::PollsStarted.into());
-        }
-        let code: String = row.try_get("code")?;
-        let name: String = row.try_get("name")?;
-        if code == new.code || name == new.name.trim() {
-            return Err(PollingStateError::StationExists.into());
-        }
-        let kind: String = row.try_get("kind")?;
-        kinds.push(
-            StationKind::parse(&kind)
-                .ok_or_else(|| StoreError::Corrupt(format!("station kind {kind}")))?,
-        );
-    }
-    rules::check_new_station(&kinds, new.kind, polling, assembly)
-        .map_err(PollingStateError::Station)?;
-    let approval = new
-        .approval
-        .as_deref()
-        .map(str::trim)
-        .filter(|a| !a.is_empty());
-    if new.kind == StationKind::Mobile && polling.mobile_boxes_need_approval && approval.is_none() {
-        return Err(PollingStateError::ApprovalMissing.into());
-    }
+    let existing =
+        sqlx::query("SELECT code, name, kind, polls FROM stations WHERE election_id = ?")
+            .bind(&election)
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|row| {
+                Ok(common::ExistingStation {
+                    code: row.try_get("code")?,
+                    name: row.try_get("name")?,
+                    kind: row.try_get("kind")?,
+                    polls: row.try_get("polls")?,
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+    let approval = common::check_new_station(&existing, new, polling, assembly)?;
     sqlx::query(
         "INSERT INTO stations (election_id, code, name, kind, approval, created_at, seq, place, serves) \
          VALUES (?, ?, ?, ?, ?, ?, \
@@ -335,13 +320,13 @@ async fn one_scan(
     let Some(polls) = station.polls else {
         // A ballot stored before is still answered with its receipt.
         return Ok(match existing_receipt(tx, election, &scan.random).await? {
-            Some(r) => replayed_or_duplicate(r, scan),
+            Some(r) => common::replayed_or_duplicate(r, scan),
             None => ScanOutcome::Refused(ScanRefusal::NoSuchStation),
         });
     };
     if let Err(refusal) = rules::count(polls) {
         return Ok(match existing_receipt(tx, election, &scan.random).await? {
-            Some(r) => replayed_or_duplicate(r, scan),
+            Some(r) => common::replayed_or_duplicate(r, scan),
             None => ScanOutcome::Refused(ScanRefusal::Polls(refusal)),
         });
     }
@@ -373,7 +358,7 @@ async fn one_scan(
         }));
     }
     if let Some(r) = existing_receipt(tx, election, &scan.random).await? {
-        return Ok(replayed_or_duplicate(r, scan));
+        return Ok(common::replayed_or_duplicate(r, scan));
     }
     let printed: Option<Option<String>> = sqlx::query_scalar(
         "SELECT voided_at FROM ballot_serials WHERE election_id = ? AND random = ?",
@@ -386,14 +371,6 @@ async fn one_scan(
         Some(Some(_)) => ScanRefusal::Voided,
         _ => ScanRefusal::NotPrinted,
     }))
-}
-
-fn replayed_or_duplicate(receipt: Receipt, scan: &NewScan) -> ScanOutcome {
-    if receipt.marks == scan.marks && receipt.station == scan.station {
-        ScanOutcome::Replayed(receipt)
-    } else {
-        ScanOutcome::Duplicate(receipt)
-    }
 }
 
 pub(super) async fn record_scans(

@@ -104,15 +104,13 @@ pub struct PdfParams {
 }
 
 fn paper(params: &PdfParams) -> Result<huanjie_print::Paper, HttpError> {
-    match params.paper.as_deref() {
-        None | Some("a4") | Some("A4") => Ok(huanjie_print::Paper::A4),
-        Some("a3") | Some("A3") => Ok(huanjie_print::Paper::A3),
-        Some(_) => Err(HttpError::BadRequest(crate::error::Message {
+    huanjie_print::Paper::parse(params.paper.as_deref().unwrap_or("a4")).ok_or_else(|| {
+        HttpError::BadRequest(crate::error::Message {
             code: "paper",
             zh: "纸张（paper）：应为 a4 或 a3".into(),
             en: "paper: must be a4 or a3".into(),
-        })),
-    }
+        })
+    })
 }
 
 /// `GET /elections/{id}/ballot-batches/{batch}/pdf[?paper=a3]`: the batch's
