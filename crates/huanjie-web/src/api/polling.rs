@@ -66,26 +66,32 @@ fn one() -> i64 {
     1
 }
 
+/// A step of a station's day.
+enum Step {
+    Open,
+    Issued(i64),
+    Close,
+}
+
 async fn station_step(
     state: &AppState,
     principal: &Principal,
     election_id: &str,
     station: &str,
-    step: &str,
-    count: i64,
+    step: Step,
 ) -> Result<Json<Value>, HttpError> {
     let election = election_for(state, principal, election_id).await?;
     require_station_staff(principal, election.id, station)?;
     let now = state.clock.now();
     let store = &*state.store;
     let updated = match step {
-        "open" => store.open_polls(election.id, station, now).await?,
-        "issued" => {
+        Step::Open => store.open_polls(election.id, station, now).await?,
+        Step::Issued(count) => {
             store
                 .record_issued(election.id, station, count, now)
                 .await?
         }
-        _ => store.close_polls(election.id, station, now).await?,
+        Step::Close => store.close_polls(election.id, station, now).await?,
     };
     Ok(Json(to_json(&updated)?))
 }
@@ -97,7 +103,7 @@ pub async fn open(
     principal: Principal,
     Path((election_id, station)): Path<(String, String)>,
 ) -> Result<Json<Value>, HttpError> {
-    station_step(&state, &principal, &election_id, &station, "open", 0).await
+    station_step(&state, &principal, &election_id, &station, Step::Open).await
 }
 
 /// `POST /elections/{id}/stations/{station}/issued` `{"count": n}`: ballots
@@ -113,8 +119,7 @@ pub async fn issued(
         &principal,
         &election_id,
         &station,
-        "issued",
-        input.count,
+        Step::Issued(input.count),
     )
     .await
 }
@@ -125,7 +130,7 @@ pub async fn close(
     principal: Principal,
     Path((election_id, station)): Path<(String, String)>,
 ) -> Result<Json<Value>, HttpError> {
-    station_step(&state, &principal, &election_id, &station, "close", 0).await
+    station_step(&state, &principal, &election_id, &station, Step::Close).await
 }
 
 /// `POST /elections/{id}/stations/{station}/scans` `{"serial", "marks",
