@@ -181,6 +181,12 @@ pub enum PollsRefusal {
         issued: u64,
         scanned: u64,
     },
+    /// Polls open only with enough scrutineers appointed for the station
+    /// (R-POLL-2; the profile's `scrutineers_min`).
+    TooFewScrutineers {
+        named: u64,
+        min: u32,
+    },
     AlreadyOpen,
     AlreadyClosed,
     /// Ballots are issued, and polls closed, only while polls are open.
@@ -195,6 +201,7 @@ impl PollsRefusal {
     pub fn rule(&self) -> &'static str {
         match self {
             PollsRefusal::NotClosed => rule::CNT_1,
+            PollsRefusal::TooFewScrutineers { .. } => rule::POLL_2,
             _ => rule::POLL_5,
         }
     }
@@ -202,6 +209,7 @@ impl PollsRefusal {
     pub fn code(&self) -> &'static str {
         match self {
             PollsRefusal::CountersNotZero { .. } => "counters_not_zero",
+            PollsRefusal::TooFewScrutineers { .. } => "too_few_scrutineers",
             PollsRefusal::AlreadyOpen => "polls_already_open",
             PollsRefusal::AlreadyClosed => "polls_already_closed",
             PollsRefusal::NotOpen => "polls_not_open",
@@ -214,6 +222,9 @@ impl PollsRefusal {
         match self {
             PollsRefusal::CountersNotZero { issued, scanned } => {
                 format!("投票站的计数不为零（已发票{issued}张，已计票{scanned}张），不能开始投票")
+            }
+            PollsRefusal::TooFewScrutineers { named, min } => {
+                format!("本投票站至少要任命{min}名监票人（现有{named}名），不能开始投票")
             }
             PollsRefusal::AlreadyOpen => "投票已经开始".to_owned(),
             PollsRefusal::AlreadyClosed => "投票已经结束".to_owned(),
@@ -228,6 +239,9 @@ impl PollsRefusal {
             PollsRefusal::CountersNotZero { issued, scanned } => format!(
                 "the station's counters are not zero ({issued} issued, {scanned} counted): polls cannot open"
             ),
+            PollsRefusal::TooFewScrutineers { named, min } => format!(
+                "this station needs at least {min} scrutineers appointed ({named} so far): polls cannot open"
+            ),
             PollsRefusal::AlreadyOpen => "polls are open already".to_owned(),
             PollsRefusal::AlreadyClosed => "polls are closed already".to_owned(),
             PollsRefusal::NotOpen => {
@@ -239,14 +253,26 @@ impl PollsRefusal {
     }
 }
 
-/// Opening polls: only from `NotOpened`, with nothing issued or counted.
-pub fn open(state: Polls, issued: u64, scanned: u64) -> Result<Polls, PollsRefusal> {
+/// Opening polls: only from `NotOpened`, with nothing issued or counted,
+/// and with at least `min` scrutineers appointed for the station
+/// (`scrutineers`, R-POLL-2).
+pub fn open(
+    state: Polls,
+    issued: u64,
+    scanned: u64,
+    scrutineers: u64,
+    min: u32,
+) -> Result<Polls, PollsRefusal> {
     match state {
         Polls::Open => Err(PollsRefusal::AlreadyOpen),
         Polls::Closed => Err(PollsRefusal::AlreadyClosed),
         Polls::NotOpened if issued != 0 || scanned != 0 => {
             Err(PollsRefusal::CountersNotZero { issued, scanned })
         }
+        Polls::NotOpened if scrutineers < u64::from(min) => Err(PollsRefusal::TooFewScrutineers {
+            named: scrutineers,
+            min,
+        }),
         Polls::NotOpened => Ok(Polls::Open),
     }
 }
@@ -288,6 +314,7 @@ mod tests {
         PollingRules {
             mobile_boxes_max: max,
             mobile_boxes_need_approval: false,
+            scrutineers_min: 3,
         }
     }
 
@@ -341,16 +368,29 @@ mod tests {
 
     #[test]
     fn the_day_in_order() {
-        assert_eq!(open(Polls::NotOpened, 0, 0), Ok(Polls::Open));
+        assert_eq!(open(Polls::NotOpened, 0, 0, 3, 3), Ok(Polls::Open));
+        // R-POLL-2: two scrutineers are not enough where three are wanted.
+        let refused = open(Polls::NotOpened, 0, 0, 2, 3);
         assert_eq!(
-            open(Polls::NotOpened, 1, 0),
+            refused,
+            Err(PollsRefusal::TooFewScrutineers { named: 2, min: 3 })
+        );
+        assert_eq!(refused.map_err(|r| r.rule()), Err("R-POLL-2"));
+        assert_eq!(
+            open(Polls::NotOpened, 1, 0, 3, 3),
             Err(PollsRefusal::CountersNotZero {
                 issued: 1,
                 scanned: 0
             })
         );
-        assert_eq!(open(Polls::Open, 0, 0), Err(PollsRefusal::AlreadyOpen));
-        assert_eq!(open(Polls::Closed, 0, 0), Err(PollsRefusal::AlreadyClosed));
+        assert_eq!(
+            open(Polls::Open, 0, 0, 3, 3),
+            Err(PollsRefusal::AlreadyOpen)
+        );
+        assert_eq!(
+            open(Polls::Closed, 0, 0, 3, 3),
+            Err(PollsRefusal::AlreadyClosed)
+        );
         assert_eq!(issue(Polls::NotOpened, 0, 1), Err(PollsRefusal::NotOpen));
         assert_eq!(issue(Polls::Open, 0, 3), Ok(3));
         assert_eq!(issue(Polls::Open, 3, -3), Ok(0));
@@ -381,7 +421,7 @@ mod tests {
             let mut issued = 0u64;
             for (step, delta) in steps.iter().zip(deltas) {
                 match step {
-                    0 => if let Ok(s) = open(state, issued, 0) { state = s },
+                    0 => if let Ok(s) = open(state, issued, 0, 3, 3) { state = s },
                     1 => if let Ok(n) = issue(state, issued, delta) {
                         prop_assert_eq!(state, Polls::Open);
                         issued = n;

@@ -30,6 +30,10 @@ pub use arrangements::*;
 pub use ballots::*;
 pub use nomination::*;
 pub use polling::*;
+
+/// How many polling-day changes a slow listener may fall behind before it
+/// is told it lagged (and recounts).
+pub const CHANGES_BUFFER: usize = 1024;
 pub use registration::*;
 
 pub use postgres::PostgresStore;
@@ -742,12 +746,17 @@ pub trait Store: Send + Sync + 'static {
     /// In the order they were set up, with their counters.
     async fn list_stations(&self, election_id: Uuid) -> StoreResult<Vec<Station>>;
     /// Opens a station's polls (only with every counter at zero).
+    /// Opens a station's polls: only with every counter at zero and at
+    /// least `scrutineers_min` scrutineers appointed for the station, by
+    /// its code or its name (R-POLL-2, `appoint_staff`).
     async fn open_polls(
         &self,
         election_id: Uuid,
         code: &str,
+        scrutineers_min: u32,
         now: DateTime<Utc>,
     ) -> StoreResult<Station>;
+
     /// Adds `delta` ballots issued (negative: a mistaken entry taken back),
     /// only while polls are open.
     async fn record_issued(
@@ -774,6 +783,39 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Vec<ScanOutcome>>;
     /// Every stored scan's receipt, by station then number.
     async fn list_scans(&self, election_id: Uuid) -> StoreResult<Vec<Receipt>>;
+    /// Ballots a person has to look at, or has decided (R-CNT-4), by
+    /// station then number; `station` narrows to one station.
+    async fn list_reviews(
+        &self,
+        election_id: Uuid,
+        station: Option<&str>,
+    ) -> StoreResult<Vec<Review>>;
+    /// Records a person's reading of a ballot under review (canonical
+    /// marks JSON), once: a ballot without an open question is refused
+    /// (`PollingStateError::NothingToDecide`).
+    async fn decide_scan(
+        &self,
+        election_id: Uuid,
+        station: &str,
+        number: u64,
+        decision: &str,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Review>;
+    /// The stored ballots as the count sees them, by station then number;
+    /// with `after`, only those past each station's receipt number there
+    /// (a station not in it: all of its ballots). A live count reads the
+    /// new ballots only.
+    async fn counted_scans(
+        &self,
+        election_id: Uuid,
+        after: &std::collections::HashMap<String, u64>,
+    ) -> StoreResult<Vec<CountedScan>>;
+    /// Hears every committed change to polling day, from this process and
+    /// (on PostgreSQL) every other process sharing the database. A
+    /// receiver that lags is told so (`RecvError::Lagged`) and should
+    /// recount.
+    fn changes(&self) -> tokio::sync::broadcast::Receiver<Change>;
 }
 
 /// Which adapter a database URL selects.

@@ -70,6 +70,9 @@ pub struct NewScan {
     /// The ballot's marks in the counting case's form (canonical JSON).
     pub marks: String,
     pub scanned_by: String,
+    /// Why a person must look at this ballot before its marks count
+    /// (JSON), or `None` when the reading is final.
+    pub review: Option<String>,
 }
 
 /// What a stored scan gives back.
@@ -124,4 +127,73 @@ pub enum PollingStateError {
     /// A mobile box needs the committee's recorded approval (ZJ-2020).
     #[error("this mobile ballot box needs the committee's recorded approval")]
     ApprovalMissing,
+    /// The ballot needs no decision, or was decided already (once only).
+    #[error("this ballot has no open question for a person to decide")]
+    NothingToDecide,
+}
+
+/// A ballot a person has to look at (R-CNT-4), or has looked at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Review {
+    pub station: String,
+    /// The station's receipt number: the ballot is found by it.
+    pub number: u64,
+    /// The serial's random part, as hex (the last part of the printed
+    /// serial), to find the paper ballot.
+    pub random: String,
+    pub batch: u16,
+    pub style: u8,
+    /// The marks as scanned (what was clear).
+    pub marks: String,
+    /// Why a person must look (JSON).
+    pub review: String,
+    pub scanned_at: DateTime<Utc>,
+    /// The person's reading, once decided (canonical marks JSON).
+    pub decision: Option<String>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
+}
+
+/// A stored ballot as the count sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountedScan {
+    pub station: String,
+    pub number: u64,
+    /// The marks that count: the decision if there is one, else the
+    /// marks as scanned. `None` while a person has still to decide.
+    pub marks: Option<String>,
+}
+
+/// Something changed in an election's polling day (a station's polls or
+/// counters, a scan, a decision): what a live count board listens for.
+/// On PostgreSQL it comes through `LISTEN/NOTIFY`, so every process
+/// sharing the database hears every change, after it commits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Change {
+    pub election: uuid::Uuid,
+    /// A decision rewrote a counted ballot: totals must be recounted, not
+    /// only added to.
+    pub recount: bool,
+}
+
+impl Change {
+    /// As carried in a notification: `<uuid>` or `<uuid>:recount`.
+    pub fn payload(&self) -> String {
+        if self.recount {
+            format!("{}:recount", self.election)
+        } else {
+            self.election.to_string()
+        }
+    }
+
+    pub fn parse(payload: &str) -> Option<Self> {
+        let (id, recount) = match payload.strip_suffix(":recount") {
+            Some(id) => (id, true),
+            None => (payload, false),
+        };
+        Some(Change {
+            election: id.parse().ok()?,
+            recount,
+        })
+    }
 }

@@ -42,7 +42,16 @@ const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
 #[derive(Debug, Clone)]
 pub struct PostgresStore {
     pool: PgPool,
+    /// Polling-day changes heard on [`CHANGES_CHANNEL`] (from this process
+    /// and every other one sharing the database).
+    changes: tokio::sync::broadcast::Sender<crate::Change>,
+    /// The `LISTEN` task starts with the first listener.
+    listening: std::sync::Arc<std::sync::Once>,
 }
+
+/// The `NOTIFY` channel polling-day changes go out on (the payload is
+/// [`crate::Change::payload`]).
+pub const CHANGES_CHANNEL: &str = "huanjie_changes";
 
 impl PostgresStore {
     /// Connects to `url` (`postgres://…` or `postgresql://…`) and brings the
@@ -55,7 +64,58 @@ impl PostgresStore {
             .connect(url)
             .await?;
         MIGRATOR.run(&pool).await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            changes: tokio::sync::broadcast::channel(crate::CHANGES_BUFFER).0,
+            listening: std::sync::Arc::new(std::sync::Once::new()),
+        })
+    }
+
+    /// Listens on [`CHANGES_CHANNEL`] on a connection of its own, passing
+    /// what it hears on. After (re)connecting it says "recount
+    /// everything" (the nil election): a notification sent while nobody
+    /// listened is gone, and the listeners must not trust their totals.
+    fn listen(&self) {
+        let pool = self.pool.clone();
+        let changes = self.changes.clone();
+        tokio::spawn(async move {
+            let everything = crate::Change {
+                election: Uuid::nil(),
+                recount: true,
+            };
+            while !pool.is_closed() {
+                let mut listener = match sqlx::postgres::PgListener::connect_with(&pool).await {
+                    Ok(l) => l,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "live count: cannot listen for changes; retrying");
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                        continue;
+                    }
+                };
+                if let Err(e) = listener.listen(CHANGES_CHANNEL).await {
+                    tracing::warn!(error = %e, "live count: LISTEN failed; retrying");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    continue;
+                }
+                let _ = changes.send(everything);
+                loop {
+                    match listener.try_recv().await {
+                        Ok(Some(n)) => {
+                            if let Some(change) = crate::Change::parse(n.payload()) {
+                                let _ = changes.send(change);
+                            }
+                        }
+                        // The connection dropped: listen again.
+                        Ok(None) => break,
+                        Err(e) => {
+                            tracing::warn!(error = %e, "live count: listening failed; reconnecting");
+                            break;
+                        }
+                    }
+                }
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        });
     }
 
     /// The connection pool, for adapter-specific checks and tooling.
@@ -736,9 +796,17 @@ impl Store for PostgresStore {
         &self,
         election_id: Uuid,
         code: &str,
+        scrutineers_min: u32,
         now: DateTime<Utc>,
     ) -> StoreResult<Station> {
-        polling::step(self, election_id, code, polling::Step::Open, now).await
+        polling::step(
+            self,
+            election_id,
+            code,
+            polling::Step::Open(scrutineers_min),
+            now,
+        )
+        .await
     }
 
     async fn record_issued(
@@ -771,6 +839,40 @@ impl Store for PostgresStore {
 
     async fn list_scans(&self, election_id: Uuid) -> StoreResult<Vec<Receipt>> {
         polling::list_scans(self, election_id).await
+    }
+
+    async fn list_reviews(
+        &self,
+        election_id: Uuid,
+        station: Option<&str>,
+    ) -> StoreResult<Vec<crate::Review>> {
+        polling::list_reviews(self, election_id, station).await
+    }
+
+    async fn decide_scan(
+        &self,
+        election_id: Uuid,
+        station: &str,
+        number: u64,
+        decision: &str,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<crate::Review> {
+        polling::decide_scan(self, election_id, station, number, decision, by, now).await
+    }
+
+    async fn counted_scans(
+        &self,
+        election_id: Uuid,
+        after: &std::collections::HashMap<String, u64>,
+    ) -> StoreResult<Vec<crate::CountedScan>> {
+        polling::counted_scans(self, election_id, after).await
+    }
+
+    fn changes(&self) -> tokio::sync::broadcast::Receiver<crate::Change> {
+        let receiver = self.changes.subscribe();
+        self.listening.call_once(|| self.listen());
+        receiver
     }
 
     async fn record_relation(&self, election_id: Uuid, relation: &Relation) -> StoreResult<()> {

@@ -63,6 +63,9 @@ const TIMESTAMP_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.6fZ";
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// Polling-day changes, sent after each commit (one process owns a
+    /// SQLite file, so in-process is everyone).
+    changes: tokio::sync::broadcast::Sender<crate::Change>,
 }
 
 impl SqliteStore {
@@ -92,6 +95,12 @@ impl SqliteStore {
     /// as this store and is served by a single connection.
     pub async fn open_in_memory() -> StoreResult<Self> {
         Self::open_memory(SqliteConnectOptions::from_str("sqlite::memory:")?).await
+    }
+
+    /// Tells listeners (the live count) that `election` changed; nobody
+    /// listening is fine.
+    pub(crate) fn changed(&self, election: Uuid, recount: bool) {
+        let _ = self.changes.send(crate::Change { election, recount });
     }
 
     /// The connection pool, for adapter-specific checks and tooling.
@@ -139,7 +148,10 @@ impl SqliteStore {
 
     async fn migrated(pool: SqlitePool) -> StoreResult<Self> {
         MIGRATOR.run(&pool).await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            changes: tokio::sync::broadcast::channel(crate::CHANGES_BUFFER).0,
+        })
     }
 }
 
@@ -863,9 +875,10 @@ impl Store for SqliteStore {
         &self,
         election_id: Uuid,
         code: &str,
+        scrutineers_min: u32,
         now: DateTime<Utc>,
     ) -> StoreResult<Station> {
-        polling::open_polls(self, election_id, code, now).await
+        polling::open_polls(self, election_id, code, scrutineers_min, now).await
     }
 
     async fn record_issued(
@@ -898,6 +911,38 @@ impl Store for SqliteStore {
 
     async fn list_scans(&self, election_id: Uuid) -> StoreResult<Vec<Receipt>> {
         polling::list_scans(self, election_id).await
+    }
+
+    async fn list_reviews(
+        &self,
+        election_id: Uuid,
+        station: Option<&str>,
+    ) -> StoreResult<Vec<crate::Review>> {
+        polling::list_reviews(self, election_id, station).await
+    }
+
+    async fn decide_scan(
+        &self,
+        election_id: Uuid,
+        station: &str,
+        number: u64,
+        decision: &str,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<crate::Review> {
+        polling::decide_scan(self, election_id, station, number, decision, by, now).await
+    }
+
+    async fn counted_scans(
+        &self,
+        election_id: Uuid,
+        after: &std::collections::HashMap<String, u64>,
+    ) -> StoreResult<Vec<crate::CountedScan>> {
+        polling::counted_scans(self, election_id, after).await
+    }
+
+    fn changes(&self) -> tokio::sync::broadcast::Receiver<crate::Change> {
+        self.changes.subscribe()
     }
 
     async fn record_relation(&self, election_id: Uuid, relation: &Relation) -> StoreResult<()> {

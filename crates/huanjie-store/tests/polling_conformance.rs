@@ -18,8 +18,8 @@ use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use huanjie_core::polling::{Polls, PollsRefusal, StationKind, StationRefusal};
 use huanjie_core::profile::{PollingRules, Profile};
 use huanjie_store::{
-    BodyKind, NewBatch, NewElection, NewScan, NewStation, PollingStateError, PositionSeats,
-    Receipt, ScanOutcome, ScanRefusal, Station, Store, StoreError,
+    BodyKind, CountedScan, NewBatch, NewElection, NewScan, NewStation, PollingStateError,
+    PositionSeats, Receipt, ScanOutcome, ScanRefusal, Station, Store, StoreError,
 };
 use huanjie_testkit::postgres::{fresh_database, fresh_sqlite_path};
 use uuid::Uuid;
@@ -76,6 +76,10 @@ conformance!(
     concurrent_scans_store_each_ballot_once,
     concurrent_issues_are_all_counted,
     concurrent_station_setup_keeps_r_poll_1,
+    polls_open_only_with_enough_scrutineers,
+    a_person_decides_what_the_reader_could_not,
+    counted_scans_read_on_from_a_cursor,
+    changes_are_heard_after_commit,
 );
 
 fn rules(profile: &str) -> PollingRules {
@@ -198,6 +202,7 @@ fn scan(station: &str, r: [u8; 8], marks: &str) -> NewScan {
         random: r,
         marks: marks.to_owned(),
         scanned_by: format!("clerk-{station}"),
+        review: None,
     }
 }
 
@@ -212,7 +217,7 @@ fn receipt(station: &str, number: u64, scanned_at: DateTime<Utc>, marks: &str) -
 
 /// Opens and closes a station's polls (nothing issued).
 async fn open_and_close(store: &dyn Store, e: Uuid, code: &str) {
-    store.open_polls(e, code, at(0)).await.unwrap();
+    store.open_polls(e, code, 0, at(0)).await.unwrap();
     store.close_polls(e, code, at(600)).await.unwrap();
 }
 
@@ -316,7 +321,7 @@ async fn stations_follow_r_poll_1(store: Arc<dyn Store>) {
 
     // Once any station's polls open (here a mobile box's), stations are
     // fixed.
-    let opened = store.open_polls(e, "M1", at(0)).await.unwrap();
+    let opened = store.open_polls(e, "M1", 0, at(0)).await.unwrap();
     assert_eq!(opened.polls, Polls::Open);
     let err = store
         .add_station(
@@ -487,12 +492,12 @@ async fn polls_open_issue_and_close_in_order(store: Arc<dyn Store>) {
         vec![fresh(&central, at(-60)), sub_stored.clone()]
     );
 
-    let opened = store.open_polls(e, "central", at(0)).await.unwrap();
+    let opened = store.open_polls(e, "central", 0, at(0)).await.unwrap();
     let mut expected = fresh(&central, at(-60));
     expected.polls = Polls::Open;
     expected.opened_at = Some(at(0));
     assert_eq!(opened, expected);
-    let err = store.open_polls(e, "central", at(1)).await.unwrap_err();
+    let err = store.open_polls(e, "central", 0, at(1)).await.unwrap_err();
     assert_eq!(polls_refusal(err), PollsRefusal::AlreadyOpen);
 
     let issued = store.record_issued(e, "central", 3, at(5)).await.unwrap();
@@ -534,7 +539,10 @@ async fn polls_open_issue_and_close_in_order(store: Arc<dyn Store>) {
     assert_eq!(polls_refusal(err), PollsRefusal::NotOpen);
     let err = store.close_polls(e, "central", at(602)).await.unwrap_err();
     assert_eq!(polls_refusal(err), PollsRefusal::AlreadyClosed);
-    let err = store.open_polls(e, "central", at(603)).await.unwrap_err();
+    let err = store
+        .open_polls(e, "central", 0, at(603))
+        .await
+        .unwrap_err();
     assert_eq!(polls_refusal(err), PollsRefusal::AlreadyClosed);
     assert_eq!(
         store.list_stations(e).await.unwrap(),
@@ -543,7 +551,7 @@ async fn polls_open_issue_and_close_in_order(store: Arc<dyn Store>) {
 
     // Unknown stations, and a station of an unknown election.
     for code in ["S9", "Central", ""] {
-        let err = store.open_polls(e, code, at(0)).await.unwrap_err();
+        let err = store.open_polls(e, code, 0, at(0)).await.unwrap_err();
         assert!(matches!(err, StoreError::NotFound(_)), "{code}: {err:?}");
         let err = store.record_issued(e, code, 1, at(0)).await.unwrap_err();
         assert!(matches!(err, StoreError::NotFound(_)), "{code}: {err:?}");
@@ -551,7 +559,7 @@ async fn polls_open_issue_and_close_in_order(store: Arc<dyn Store>) {
         assert!(matches!(err, StoreError::NotFound(_)), "{code}: {err:?}");
     }
     let other = Uuid::new_v4();
-    let err = store.open_polls(other, "S1", at(0)).await.unwrap_err();
+    let err = store.open_polls(other, "S1", 0, at(0)).await.unwrap_err();
     assert!(matches!(err, StoreError::NotFound(_)), "{err:?}");
     let err = store
         .record_issued(other, "S1", 1, at(0))
@@ -600,7 +608,7 @@ async fn scans_count_each_ballot_once(store: Arc<dyn Store>) {
     let b = marks("司七");
 
     // R-CNT-1: not before polls close, whether they are open or not yet.
-    store.open_polls(e, "central", at(0)).await.unwrap();
+    store.open_polls(e, "central", 0, at(0)).await.unwrap();
     for station in ["central", "M1"] {
         let outcome = one_scan(&*store, e, scan(station, random(1), &a), at(10)).await;
         assert_eq!(
@@ -982,7 +990,7 @@ async fn concurrent_issues_are_all_counted(store: Arc<dyn Store>) {
         )
         .await
         .unwrap();
-    store.open_polls(e, "central", at(0)).await.unwrap();
+    store.open_polls(e, "central", 0, at(0)).await.unwrap();
     // Each task issues 2 and takes 1 back, ten times: no update is lost,
     // and the count never needs to go below zero.
     let results = together(TASKS, |_| {
@@ -1081,4 +1089,220 @@ async fn concurrent_station_setup_keeps_r_poll_1(store: Arc<dyn Store>) {
     listed_codes.sort();
     added.sort();
     assert_eq!(listed_codes, added);
+}
+
+// --- staff, reviews, the live count (issue 6) --------------------------------
+
+async fn polls_open_only_with_enough_scrutineers(store: Arc<dyn Store>) {
+    let e = counting_election(&*store).await;
+    // R-POLL-2: nobody appointed for the station; nothing changes. (The
+    // appointments themselves need a published roll: the end-to-end
+    // polling test opens a station with three.)
+    let err = store.open_polls(e, "central", 3, at(0)).await.unwrap_err();
+    let refusal = polls_refusal(err);
+    assert_eq!(
+        refusal,
+        PollsRefusal::TooFewScrutineers { named: 0, min: 3 }
+    );
+    assert_eq!(refusal.rule(), "R-POLL-2");
+    assert_eq!(
+        store.list_stations(e).await.unwrap()[0].polls,
+        Polls::NotOpened
+    );
+    let opened = store.open_polls(e, "central", 0, at(1)).await.unwrap();
+    assert_eq!(opened.polls, Polls::Open);
+}
+
+async fn a_person_decides_what_the_reader_could_not(store: Arc<dyn Store>) {
+    let e = counting_election(&*store).await;
+    open_and_close(&*store, e, "central").await;
+    let clear = marks("王六");
+    let unsure = r#"{"member":["丁一"]}"#;
+    let why = r#"{"reasons":[{"kind":"ambiguous","position":"director","row":1}]}"#;
+    let mut flagged = scan("central", random(2), unsure);
+    flagged.review = Some(why.to_owned());
+    let outcomes = store
+        .record_scans(
+            e,
+            &[scan("central", random(1), &clear), flagged.clone()],
+            at(610),
+        )
+        .await
+        .unwrap();
+    assert!(
+        matches!(outcomes[1], ScanOutcome::Recorded(ref r) if r.number == 2),
+        "{outcomes:?}"
+    );
+    // A retried request is still recognised by what was scanned.
+    assert!(matches!(
+        one_scan(&*store, e, flagged.clone(), at(611)).await,
+        ScanOutcome::Replayed(_)
+    ));
+
+    let queue = store.list_reviews(e, None).await.unwrap();
+    assert_eq!(queue.len(), 1, "{queue:?}");
+    let q = &queue[0];
+    assert_eq!((q.station.as_str(), q.number), ("central", 2));
+    assert_eq!((q.batch, q.style), (1, 1));
+    assert_eq!(q.random, hex_of(random(2)));
+    assert_eq!((q.marks.as_str(), q.review.as_str()), (unsure, why));
+    assert_eq!(q.decision, None);
+    assert!(store.list_reviews(e, Some("S1")).await.unwrap().is_empty());
+    assert_eq!(store.list_reviews(e, Some("central")).await.unwrap(), queue);
+
+    // Until decided, the ballot counts as cast but its marks do not.
+    let counted = store.counted_scans(e, &HashMap::new()).await.unwrap();
+    assert_eq!(
+        counted,
+        vec![
+            CountedScan {
+                station: "central".into(),
+                number: 1,
+                marks: Some(clear.clone())
+            },
+            CountedScan {
+                station: "central".into(),
+                number: 2,
+                marks: None
+            },
+        ]
+    );
+
+    let decided_marks = r#"{"director":["王六"],"member":["丁一"]}"#;
+    let decided = store
+        .decide_scan(e, "central", 2, decided_marks, "committee", at(620))
+        .await
+        .unwrap();
+    assert_eq!(decided.decision.as_deref(), Some(decided_marks));
+    assert_eq!(decided.decided_by.as_deref(), Some("committee"));
+    assert_eq!(decided.decided_at, Some(at(620)));
+    assert_eq!(decided.marks, unsure, "what was scanned is kept");
+    let counted = store.counted_scans(e, &HashMap::new()).await.unwrap();
+    assert_eq!(counted[1].marks.as_deref(), Some(decided_marks));
+
+    // Once only; a ballot with no question, or none at all, is refused.
+    for (number, expect_not_found) in [(2, false), (1, false), (9, true)] {
+        let err = store
+            .decide_scan(e, "central", number, "{}", "committee", at(630))
+            .await
+            .unwrap_err();
+        if expect_not_found {
+            assert!(matches!(err, StoreError::NotFound(_)), "{err:?}");
+        } else {
+            assert!(matches!(
+                polling_error(err),
+                PollingStateError::NothingToDecide
+            ));
+        }
+    }
+    assert_eq!(
+        store.list_reviews(e, None).await.unwrap()[0]
+            .decision
+            .as_deref(),
+        Some(decided_marks)
+    );
+}
+
+fn hex_of(bytes: [u8; 8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+async fn counted_scans_read_on_from_a_cursor(store: Arc<dyn Store>) {
+    let e = counting_election(&*store).await;
+    open_and_close(&*store, e, "central").await;
+    open_and_close(&*store, e, "S1").await;
+    let m = marks("王六");
+    let batch: Vec<NewScan> = [
+        ("central", 1),
+        ("S1", 2),
+        ("central", 3),
+        ("S1", 4),
+        ("central", 5),
+    ]
+    .iter()
+    .map(|(st, n)| scan(st, random(*n), &m))
+    .collect();
+    store.record_scans(e, &batch, at(610)).await.unwrap();
+    let all = store.counted_scans(e, &HashMap::new()).await.unwrap();
+    let order: Vec<(String, u64)> = all.iter().map(|c| (c.station.clone(), c.number)).collect();
+    let expect = |v: &[(&str, u64)]| -> Vec<(String, u64)> {
+        v.iter().map(|(s, n)| (s.to_string(), *n)).collect()
+    };
+    assert_eq!(
+        order,
+        expect(&[
+            ("central", 1),
+            ("central", 2),
+            ("central", 3),
+            ("S1", 1),
+            ("S1", 2)
+        ])
+    );
+    let after = HashMap::from([("central".to_owned(), 2u64), ("S1".to_owned(), 2u64)]);
+    let newer = store.counted_scans(e, &after).await.unwrap();
+    assert_eq!(newer.len(), 1);
+    assert_eq!((newer[0].station.as_str(), newer[0].number), ("central", 3));
+    let only_central = HashMap::from([("central".to_owned(), 3u64)]);
+    let rest = store.counted_scans(e, &only_central).await.unwrap();
+    let order: Vec<(String, u64)> = rest.iter().map(|c| (c.station.clone(), c.number)).collect();
+    assert_eq!(order, expect(&[("S1", 1), ("S1", 2)]));
+    // Another election's ballots never show.
+    let other = counting_election(&*store).await;
+    assert!(store
+        .counted_scans(other, &HashMap::new())
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+async fn changes_are_heard_after_commit(store: Arc<dyn Store>) {
+    let mut heard = store.changes();
+    let e = counting_election(&*store).await;
+    // Wait for a change about `e` (PostgreSQL may first say "recount
+    // everything" when its listener connects).
+    async fn next_about(
+        heard: &mut tokio::sync::broadcast::Receiver<huanjie_store::Change>,
+        e: Uuid,
+    ) -> huanjie_store::Change {
+        loop {
+            let change = tokio::time::timeout(std::time::Duration::from_secs(10), heard.recv())
+                .await
+                .expect("a change within 10 s")
+                .expect("the channel is open");
+            if change.election == e {
+                return change;
+            }
+        }
+    }
+    store.open_polls(e, "central", 0, at(0)).await.unwrap();
+    assert!(!next_about(&mut heard, e).await.recount);
+    store.close_polls(e, "central", at(600)).await.unwrap();
+    assert!(!next_about(&mut heard, e).await.recount);
+    let mut flagged = scan("central", random(1), "{}");
+    flagged.review = Some(r#"{"reasons":[{"kind":"unreadable"}]}"#.to_owned());
+    store.record_scans(e, &[flagged], at(610)).await.unwrap();
+    assert!(!next_about(&mut heard, e).await.recount);
+    store
+        .decide_scan(
+            e,
+            "central",
+            1,
+            r#"{"unreadable":true}"#,
+            "committee",
+            at(620),
+        )
+        .await
+        .unwrap();
+    assert!(
+        next_about(&mut heard, e).await.recount,
+        "a decision asks for a recount"
+    );
+    // A refused step says nothing.
+    store.close_polls(e, "central", at(630)).await.unwrap_err();
+    let quiet = tokio::time::timeout(
+        std::time::Duration::from_millis(300),
+        next_about(&mut heard, e),
+    )
+    .await;
+    assert!(quiet.is_err(), "a refused step was heard: {quiet:?}");
 }

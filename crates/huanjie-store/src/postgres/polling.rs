@@ -19,8 +19,8 @@ use super::nomination::election_exists;
 use super::PostgresStore;
 use crate::common::{self, micros};
 use crate::{
-    NewScan, NewStation, PollingStateError, Receipt, ScanOutcome, ScanRefusal, Station, StoreError,
-    StoreResult,
+    Change, CountedScan, NewScan, NewStation, PollingStateError, Receipt, Review, ScanOutcome,
+    ScanRefusal, Station, StoreError, StoreResult,
 };
 
 const STATION_SELECT: &str =
@@ -150,9 +150,29 @@ pub(super) async fn list_stations(
     .collect()
 }
 
+/// Scrutineers appointed for `station` (R-POLL-2): the appointment names
+/// the station in words, by its code or its name.
+async fn scrutineers(
+    tx: &mut PgConnection,
+    election_id: Uuid,
+    station: &Station,
+) -> StoreResult<u64> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT count(DISTINCT resident) FROM counting_staff \
+         WHERE election_id = $1 AND role = 'scrutineer' AND station IN ($2, $3)",
+    )
+    .bind(election_id)
+    .bind(&station.code)
+    .bind(&station.name)
+    .fetch_one(&mut *tx)
+    .await?;
+    common::count(n)
+}
+
 /// What a step of the day does to a station, once the core allowed it.
 pub(super) enum Step {
-    Open,
+    /// With the profile's minimum of scrutineers.
+    Open(u32),
     Issue(i64),
     Close,
 }
@@ -181,12 +201,22 @@ pub(super) async fn step(
         return Err(StoreError::NotFound(format!("station {code}")));
     };
     let allowed = match step {
-        Step::Open => rules::open(current.polls, current.issued, current.scanned).map(|_| {
+        Step::Open(min) => {
+            let scrutineers = scrutineers(&mut tx, election_id, &current).await?;
+            rules::open(
+                current.polls,
+                current.issued,
+                current.scanned,
+                scrutineers,
+                min,
+            )
+            .map(|_| {
             (
                 "UPDATE stations SET polls = 'open', opened_at = $1 WHERE election_id = $2 AND code = $3",
                 None,
             )
-        }),
+        })
+        }
         Step::Issue(delta) => rules::issue(current.polls, current.issued, delta).map(|n| {
             (
                 "UPDATE stations SET issued = $1 WHERE election_id = $2 AND code = $3",
@@ -216,8 +246,21 @@ pub(super) async fn step(
     let updated = station(&mut tx, election_id, code)
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("station {code}")))?;
+    notify(&mut tx, election_id, false).await?;
     tx.commit().await?;
     Ok(updated)
+}
+
+/// Tells every process listening (the live count) that `election`
+/// changed; PostgreSQL delivers it when the transaction commits, and not
+/// at all if it rolls back.
+async fn notify(tx: &mut PgConnection, election: Uuid, recount: bool) -> StoreResult<()> {
+    sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(super::CHANGES_CHANNEL)
+        .bind(Change { election, recount }.payload())
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
 }
 
 fn receipt_from_row(row: &PgRow) -> StoreResult<Receipt> {
@@ -313,8 +356,8 @@ async fn one_scan(
     }
     let number = station.last + 1;
     let inserted = sqlx::query(
-        "INSERT INTO scans (election_id, random, station, number, marks, scanned_by, scanned_at) \
-         SELECT $1, $2, $3, $4, $5, $6, $7 WHERE EXISTS (SELECT 1 FROM ballot_serials \
+        "INSERT INTO scans (election_id, random, station, number, marks, scanned_by, scanned_at, review) \
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE EXISTS (SELECT 1 FROM ballot_serials \
            WHERE election_id = $1 AND random = $2 AND voided_at IS NULL) \
          ON CONFLICT (election_id, random) DO NOTHING",
     )
@@ -325,6 +368,7 @@ async fn one_scan(
     .bind(&scan.marks)
     .bind(&scan.scanned_by)
     .bind(at)
+    .bind(&scan.review)
     .execute(&mut *tx)
     .await
     .map_err(|e| common::write_error(e, "scan"))?
@@ -387,6 +431,12 @@ pub(super) async fn record_scans(
             }
         }
     }
+    if outcomes
+        .iter()
+        .any(|o| matches!(o, ScanOutcome::Recorded(_)))
+    {
+        notify(&mut tx, election_id, false).await?;
+    }
     tx.commit().await?;
     Ok(outcomes)
 }
@@ -405,5 +455,129 @@ pub(super) async fn list_scans(
     .await?
     .iter()
     .map(receipt_from_row)
+    .collect()
+}
+
+const REVIEW_SELECT: &str = "SELECT s.station, s.number, s.random, b.number AS batch, b.style, \
+     s.marks, s.review, s.scanned_at, s.decision, s.decided_by, s.decided_at \
+     FROM scans AS s \
+     JOIN ballot_serials AS bs ON bs.election_id = s.election_id AND bs.random = s.random \
+     JOIN ballot_batches AS b ON b.id = bs.batch_id \
+     JOIN stations AS st ON st.election_id = s.election_id AND st.code = s.station";
+
+fn review_from_row(row: &PgRow) -> StoreResult<Review> {
+    let random: Vec<u8> = row.try_get("random")?;
+    let batch: i32 = row.try_get("batch")?;
+    let style: i32 = row.try_get("style")?;
+    Ok(Review {
+        station: row.try_get("station")?,
+        number: common::count(row.try_get("number")?)?,
+        random: hex::encode(random),
+        batch: u16::try_from(batch).map_err(|_| StoreError::Corrupt(format!("batch {batch}")))?,
+        style: u8::try_from(style).map_err(|_| StoreError::Corrupt(format!("style {style}")))?,
+        marks: row.try_get("marks")?,
+        review: row.try_get("review")?,
+        scanned_at: row.try_get("scanned_at")?,
+        decision: row.try_get("decision")?,
+        decided_by: row.try_get("decided_by")?,
+        decided_at: row.try_get("decided_at")?,
+    })
+}
+
+pub(super) async fn list_reviews(
+    store: &PostgresStore,
+    election_id: Uuid,
+    station: Option<&str>,
+) -> StoreResult<Vec<Review>> {
+    sqlx::query(&format!(
+        "{REVIEW_SELECT} WHERE s.election_id = $1 AND s.review IS NOT NULL \
+         AND ($2::text IS NULL OR s.station = $2) ORDER BY st.seq, s.number"
+    ))
+    .bind(election_id)
+    .bind(station)
+    .fetch_all(&store.pool)
+    .await?
+    .iter()
+    .map(review_from_row)
+    .collect()
+}
+
+pub(super) async fn decide_scan(
+    store: &PostgresStore,
+    election_id: Uuid,
+    station: &str,
+    number: u64,
+    decision: &str,
+    by: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<Review> {
+    let number =
+        i64::try_from(number).map_err(|_| StoreError::NotFound(format!("scan {number}")))?;
+    let mut tx = store.pool.begin().await?;
+    let updated = sqlx::query(
+        "UPDATE scans SET decision = $1, decided_by = $2, decided_at = $3 \
+         WHERE election_id = $4 AND station = $5 AND number = $6 \
+         AND review IS NOT NULL AND decision IS NULL",
+    )
+    .bind(decision)
+    .bind(by)
+    .bind(micros(now))
+    .bind(election_id)
+    .bind(station)
+    .bind(number)
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| common::write_error(e, "decision"))?
+    .rows_affected();
+    let row = sqlx::query(&format!(
+        "{REVIEW_SELECT} WHERE s.election_id = $1 AND s.station = $2 AND s.number = $3"
+    ))
+    .bind(election_id)
+    .bind(station)
+    .bind(number)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(row) = row else {
+        tx.rollback().await?;
+        return Err(StoreError::NotFound(format!("scan {station}/{number}")));
+    };
+    if updated != 1 {
+        tx.rollback().await?;
+        return Err(PollingStateError::NothingToDecide.into());
+    }
+    let review = review_from_row(&row)?;
+    notify(&mut tx, election_id, true).await?;
+    tx.commit().await?;
+    Ok(review)
+}
+
+pub(super) async fn counted_scans(
+    store: &PostgresStore,
+    election_id: Uuid,
+    after: &std::collections::HashMap<String, u64>,
+) -> StoreResult<Vec<CountedScan>> {
+    let cursor = serde_json::to_string(after).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    sqlx::query(
+        "SELECT s.station, s.number, \
+           CASE WHEN s.decision IS NOT NULL THEN s.decision \
+                WHEN s.review IS NULL THEN s.marks END AS counted \
+         FROM scans AS s \
+         JOIN stations AS st ON st.election_id = s.election_id AND st.code = s.station \
+         WHERE s.election_id = $1 \
+           AND s.number > coalesce(($2::jsonb ->> s.station)::bigint, 0) \
+         ORDER BY st.seq, s.number",
+    )
+    .bind(election_id)
+    .bind(cursor)
+    .fetch_all(&store.pool)
+    .await?
+    .iter()
+    .map(|row| {
+        Ok(CountedScan {
+            station: row.try_get("station")?,
+            number: common::count(row.try_get("number")?)?,
+            marks: row.try_get("counted")?,
+        })
+    })
     .collect()
 }

@@ -14,8 +14,8 @@ use super::nomination::election_exists;
 use super::{get_ts, parse_ts, ts, SqliteStore};
 use crate::common::{self, micros};
 use crate::{
-    NewScan, NewStation, PollingStateError, Receipt, ScanOutcome, ScanRefusal, Station, StoreError,
-    StoreResult,
+    CountedScan, NewScan, NewStation, PollingStateError, Receipt, Review, ScanOutcome, ScanRefusal,
+    Station, StoreError, StoreResult,
 };
 
 const STATION_SELECT: &str =
@@ -152,9 +152,29 @@ pub(super) async fn list_stations(
     .collect()
 }
 
+/// Scrutineers appointed for `station` (R-POLL-2): the appointment names
+/// the station in words, by its code or its name.
+async fn scrutineers(
+    tx: &mut SqliteConnection,
+    election_id: Uuid,
+    station: &Station,
+) -> StoreResult<u64> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT count(DISTINCT resident) FROM counting_staff \
+         WHERE election_id = ? AND role = 'scrutineer' AND station IN (?, ?)",
+    )
+    .bind(election_id.to_string())
+    .bind(&station.code)
+    .bind(&station.name)
+    .fetch_one(&mut *tx)
+    .await?;
+    common::count(n)
+}
+
 /// What a step of the day does to a station, once the core allowed it.
 enum Step {
-    Open,
+    /// With the profile's minimum of scrutineers.
+    Open(u32),
     Issue(i64),
     Close,
 }
@@ -172,12 +192,22 @@ async fn step(
         return Err(StoreError::NotFound(format!("station {code}")));
     };
     let allowed = match step {
-        Step::Open => rules::open(current.polls, current.issued, current.scanned).map(|_| {
+        Step::Open(min) => {
+            let scrutineers = scrutineers(&mut tx, election_id, &current).await?;
+            rules::open(
+                current.polls,
+                current.issued,
+                current.scanned,
+                scrutineers,
+                min,
+            )
+            .map(|_| {
             (
                 "UPDATE stations SET polls = 'open', opened_at = ? WHERE election_id = ? AND code = ?",
                 None,
             )
-        }),
+        })
+        }
         Step::Issue(delta) => rules::issue(current.polls, current.issued, delta).map(|n| {
             (
                 "UPDATE stations SET issued = ? WHERE election_id = ? AND code = ?",
@@ -212,6 +242,7 @@ async fn step(
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("station {code}")))?;
     tx.commit().await?;
+    store.changed(election_id, false);
     Ok(updated)
 }
 
@@ -219,9 +250,10 @@ pub(super) async fn open_polls(
     store: &SqliteStore,
     election_id: Uuid,
     code: &str,
+    scrutineers_min: u32,
     now: DateTime<Utc>,
 ) -> StoreResult<Station> {
-    step(store, election_id, code, Step::Open, now).await
+    step(store, election_id, code, Step::Open(scrutineers_min), now).await
 }
 
 pub(super) async fn record_issued(
@@ -332,8 +364,8 @@ async fn one_scan(
     }
     let number = station.last + 1;
     let inserted = sqlx::query(
-        "INSERT INTO scans (election_id, random, station, number, marks, scanned_by, scanned_at) \
-         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE EXISTS (SELECT 1 FROM ballot_serials \
+        "INSERT INTO scans (election_id, random, station, number, marks, scanned_by, scanned_at, review) \
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 WHERE EXISTS (SELECT 1 FROM ballot_serials \
            WHERE election_id = ?1 AND random = ?2 AND voided_at IS NULL) \
          ON CONFLICT (election_id, random) DO NOTHING",
     )
@@ -344,6 +376,7 @@ async fn one_scan(
     .bind(&scan.marks)
     .bind(&scan.scanned_by)
     .bind(at_text)
+    .bind(&scan.review)
     .execute(&mut *tx)
     .await
     .map_err(|e| common::write_error(e, "scan"))?
@@ -395,6 +428,12 @@ pub(super) async fn record_scans(
         }
     }
     tx.commit().await?;
+    if outcomes
+        .iter()
+        .any(|o| matches!(o, ScanOutcome::Recorded(_)))
+    {
+        store.changed(election_id, false);
+    }
     Ok(outcomes)
 }
 
@@ -412,5 +451,132 @@ pub(super) async fn list_scans(
     .await?
     .iter()
     .map(receipt_from_row)
+    .collect()
+}
+
+const REVIEW_SELECT: &str = "SELECT s.station, s.number, s.random, b.number AS batch, b.style, \
+     s.marks, s.review, s.scanned_at, s.decision, s.decided_by, s.decided_at \
+     FROM scans AS s \
+     JOIN ballot_serials AS bs ON bs.election_id = s.election_id AND bs.random = s.random \
+     JOIN ballot_batches AS b ON b.id = bs.batch_id \
+     JOIN stations AS st ON st.election_id = s.election_id AND st.code = s.station";
+
+fn review_from_row(row: &SqliteRow) -> StoreResult<Review> {
+    let random: Vec<u8> = row.try_get("random")?;
+    let batch: i64 = row.try_get("batch")?;
+    let style: i64 = row.try_get("style")?;
+    Ok(Review {
+        station: row.try_get("station")?,
+        number: common::count(row.try_get("number")?)?,
+        random: hex::encode(random),
+        batch: u16::try_from(batch).map_err(|_| StoreError::Corrupt(format!("batch {batch}")))?,
+        style: u8::try_from(style).map_err(|_| StoreError::Corrupt(format!("style {style}")))?,
+        marks: row.try_get("marks")?,
+        review: row.try_get("review")?,
+        scanned_at: get_ts(row, "scanned_at")?,
+        decision: row.try_get("decision")?,
+        decided_by: row.try_get("decided_by")?,
+        decided_at: opt_ts(row, "decided_at")?,
+    })
+}
+
+pub(super) async fn list_reviews(
+    store: &SqliteStore,
+    election_id: Uuid,
+    station: Option<&str>,
+) -> StoreResult<Vec<Review>> {
+    sqlx::query(&format!(
+        "{REVIEW_SELECT} WHERE s.election_id = ? AND s.review IS NOT NULL \
+         AND (?2 IS NULL OR s.station = ?2) ORDER BY st.seq, s.number"
+    ))
+    .bind(election_id.to_string())
+    .bind(station)
+    .fetch_all(&store.pool)
+    .await?
+    .iter()
+    .map(review_from_row)
+    .collect()
+}
+
+pub(super) async fn decide_scan(
+    store: &SqliteStore,
+    election_id: Uuid,
+    station: &str,
+    number: u64,
+    decision: &str,
+    by: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<Review> {
+    let election = election_id.to_string();
+    let number =
+        i64::try_from(number).map_err(|_| StoreError::NotFound(format!("scan {number}")))?;
+    let mut tx = store.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let updated = sqlx::query(
+        "UPDATE scans SET decision = ?, decided_by = ?, decided_at = ? \
+         WHERE election_id = ? AND station = ? AND number = ? \
+         AND review IS NOT NULL AND decision IS NULL",
+    )
+    .bind(decision)
+    .bind(by)
+    .bind(ts(micros(now)))
+    .bind(&election)
+    .bind(station)
+    .bind(number)
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| common::write_error(e, "decision"))?
+    .rows_affected();
+    let row = sqlx::query(&format!(
+        "{REVIEW_SELECT} WHERE s.election_id = ? AND s.station = ? AND s.number = ?"
+    ))
+    .bind(&election)
+    .bind(station)
+    .bind(number)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(row) = row else {
+        tx.rollback().await?;
+        return Err(StoreError::NotFound(format!("scan {station}/{number}")));
+    };
+    if updated != 1 {
+        tx.rollback().await?;
+        return Err(PollingStateError::NothingToDecide.into());
+    }
+    let review = review_from_row(&row)?;
+    tx.commit().await?;
+    store.changed(election_id, true);
+    Ok(review)
+}
+
+pub(super) async fn counted_scans(
+    store: &SqliteStore,
+    election_id: Uuid,
+    after: &std::collections::HashMap<String, u64>,
+) -> StoreResult<Vec<CountedScan>> {
+    // The cursor as JSON ({station: last number}), so one statement reads
+    // every station's new ballots whatever the number of stations.
+    let cursor = serde_json::to_string(after).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    sqlx::query(
+        "SELECT s.station, s.number, \
+           CASE WHEN s.decision IS NOT NULL THEN s.decision \
+                WHEN s.review IS NULL THEN s.marks END AS counted \
+         FROM scans AS s \
+         JOIN stations AS st ON st.election_id = s.election_id AND st.code = s.station \
+         WHERE s.election_id = ? \
+           AND s.number > coalesce(json_extract(?, '$.\"' || s.station || '\"'), 0) \
+         ORDER BY st.seq, s.number",
+    )
+    .bind(election_id.to_string())
+    .bind(cursor)
+    .fetch_all(&store.pool)
+    .await?
+    .iter()
+    .map(|row| {
+        Ok(CountedScan {
+            station: row.try_get("station")?,
+            number: common::count(row.try_get("number")?)?,
+            marks: row.try_get("counted")?,
+        })
+    })
     .collect()
 }
