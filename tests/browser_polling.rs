@@ -130,6 +130,21 @@ async fn fix_formal_list(app: &TestApp, token: &str, id: &str, day: NaiveDate) {
         &call(app, Method::POST, &format!("{e}/formal-list"), token, None).await,
         StatusCode::CREATED,
     );
+    // R-POLL-2: three scrutineers for the central station, so its polls
+    // may open.
+    for resident in &v[300..303] {
+        ok(
+            &call(
+                app,
+                Method::POST,
+                &format!("{e}/counting-staff"),
+                token,
+                Some(json!({"resident": resident, "role": "scrutineer", "station": "central"})),
+            )
+            .await,
+            StatusCode::CREATED,
+        );
+    }
 }
 
 async fn count(c: &Client, css: &str) -> usize {

@@ -1101,6 +1101,31 @@ async fn fix_formal_list(app: &TestApp, token: &str, e: &str, v: &[String]) {
     );
 }
 
+/// Appoints three scrutineers for `station` (R-POLL-2: polls open only
+/// with them), residents `v[from..from + 3]` (none of them candidates).
+async fn appoint_scrutineers(
+    app: &TestApp,
+    token: &str,
+    e: &str,
+    v: &[String],
+    station: &str,
+    from: usize,
+) {
+    for resident in &v[from..from + 3] {
+        ok(
+            &call(
+                app,
+                Method::POST,
+                &format!("{e}/counting-staff"),
+                token,
+                Some(json!({"resident": resident, "role": "scrutineer", "station": station})),
+            )
+            .await,
+            StatusCode::CREATED,
+        );
+    }
+}
+
 /// An election ready to count: City-2009, a fixed formal list (director
 /// 2 for 1 seat, member 5 for 4), a closed central station with `count`
 /// ballots printed for it; returns the committee token, the election's
@@ -1121,6 +1146,7 @@ async fn ready_to_count(app: &TestApp, count: u32) -> (String, String, String, V
         .await,
         StatusCode::CREATED,
     );
+    appoint_scrutineers(app, &token, &e, &v, "中心投票站", 300).await;
     let printed = ok(
         &call(
             app,
@@ -1554,6 +1580,17 @@ async fn polling_day(app: TestApp) {
     )
     .await;
     refused(&reply, StatusCode::CONFLICT, "R-CNT-1", "polls_not_closed");
+    // R-POLL-2: not before three scrutineers are appointed for the station
+    // (by its name or its code).
+    let reply = call(&app, Method::POST, &at("central", "open"), &clerk, None).await;
+    refused(
+        &reply,
+        StatusCode::CONFLICT,
+        "R-POLL-2",
+        "too_few_scrutineers",
+    );
+    appoint_scrutineers(&app, &token, &e, &v, "中心投票站", 300).await;
+    appoint_scrutineers(&app, &token, &e, &v, "M1", 303).await;
     let opened = ok(
         &call(&app, Method::POST, &at("central", "open"), &clerk, None).await,
         StatusCode::OK,
@@ -1971,6 +2008,330 @@ async fn zhejiang_voids_double_papers_and_bars_relatives(app: TestApp) {
     app.stop().await.unwrap();
 }
 
+/// Reads server-sent `count` events from `response` until one satisfies
+/// `done` (10 s at most); returns it.
+async fn count_event(response: &mut reqwest::Response, done: impl Fn(&Value) -> bool) -> Value {
+    let mut buffer = String::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        while let Some(end) = buffer.find("\n\n") {
+            let event: String = buffer.drain(..end + 2).collect();
+            if !event.contains("event: count") {
+                continue;
+            }
+            let data: String = event
+                .lines()
+                .filter_map(|l| l.strip_prefix("data: "))
+                .collect();
+            let board: Value = serde_json::from_str(&data).unwrap();
+            if done(&board) {
+                return board;
+            }
+        }
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        let chunk = tokio::time::timeout(left, response.chunk())
+            .await
+            .expect("the awaited count event within 10 s")
+            .unwrap()
+            .expect("the event stream stays open");
+        buffer.push_str(std::str::from_utf8(&chunk).unwrap());
+    }
+}
+
+/// `for` votes of candidate row `row` for `position` on a board.
+fn votes_for(board: &Value, position: &str, row: &str) -> u64 {
+    board["contests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["position"] == position)
+        .and_then(|c| {
+            c["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["person"] == row)
+        })
+        .map_or(0, |r| r["for"].as_u64().unwrap())
+}
+
+/// The live count board and the ballots a person decides (issue 6): no
+/// totals while a station is still voting; each candidate's running count
+/// once every station has closed, updated by server-sent events; a ballot
+/// flagged unreadable counts as cast but not its marks until the
+/// committee rules (R-CNT-4), once; a clerk cannot rule it; observers
+/// watch but decide nothing. On PostgreSQL, a second `huanjie serve`
+/// process sharing the database sees the ballots the first one stored
+/// (LISTEN/NOTIFY).
+async fn count_board_and_reviews(app: TestApp) {
+    let token = app.set_up_committee("chair").await.unwrap();
+    let day = today() + Duration::days(31);
+    let (e, v) = published_election(&app, &token, "city-2009", day, 45).await;
+    fix_formal_list(&app, &token, &e, &v).await;
+    for (code, name, kind) in [
+        ("central", "中心投票站", "central"),
+        ("S1", "第一投票站", "sub"),
+    ] {
+        ok(
+            &call(
+                &app,
+                Method::POST,
+                &format!("{e}/stations"),
+                &token,
+                Some(json!({"code": code, "name": name, "kind": kind})),
+            )
+            .await,
+            StatusCode::CREATED,
+        );
+    }
+    appoint_scrutineers(&app, &token, &e, &v, "中心投票站", 300).await;
+    appoint_scrutineers(&app, &token, &e, &v, "S1", 303).await;
+    let printed = ok(
+        &call(
+            &app,
+            Method::POST,
+            &format!("{e}/ballot-batches"),
+            &token,
+            Some(json!({"station": "central", "count": 8})),
+        )
+        .await,
+        StatusCode::CREATED,
+    );
+    let serials: Vec<String> = printed["serials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_owned())
+        .collect();
+    let clerk = ok(
+        &call(
+            &app,
+            Method::POST,
+            &format!("{e}/station-tokens"),
+            &token,
+            Some(json!({"station": "central"})),
+        )
+        .await,
+        StatusCode::CREATED,
+    )["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let step = |station: &'static str, step: &'static str| {
+        let (app, e, token) = (&app, e.clone(), token.clone());
+        async move {
+            ok(
+                &call(
+                    app,
+                    Method::POST,
+                    &format!("{e}/stations/{station}/{step}"),
+                    &token,
+                    None,
+                )
+                .await,
+                StatusCode::OK,
+            );
+        }
+    };
+    step("central", "open").await;
+    step("S1", "open").await;
+    ok(
+        &call(
+            &app,
+            Method::POST,
+            &format!("{e}/stations/central/issued"),
+            &token,
+            Some(json!({"count": 5})),
+        )
+        .await,
+        StatusCode::OK,
+    );
+    step("central", "close").await;
+
+    let mut events = app
+        .client()
+        .get(app.url(&format!("/api/v1{e}/count/events")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(events.status(), StatusCode::OK);
+    assert!(events.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/event-stream"));
+    let first = count_event(&mut events, |_| true).await;
+    assert_eq!(first["counted"], 0);
+
+    let scan = |serial: &String, body: Value| {
+        let (app, e, clerk) = (&app, e.clone(), clerk.clone());
+        let mut body = body;
+        body["serial"] = json!(serial);
+        async move {
+            call(
+                app,
+                Method::POST,
+                &format!("{e}/stations/central/scans"),
+                &clerk,
+                Some(body),
+            )
+            .await
+        }
+    };
+    let ballot =
+        json!({"marks": {"director": {"1": "for"}, "member": {"1": "for", "2": "against"}}});
+    for serial in &serials[..3] {
+        ok(&scan(serial, ballot.clone()).await, StatusCode::CREATED);
+    }
+    ok(
+        &scan(&serials[3], json!({"unreadable": true})).await,
+        StatusCode::CREATED,
+    );
+
+    // S1 still votes: ballots counted per station, no totals anywhere.
+    let board = count_event(&mut events, |b| b["counted"] == 4).await;
+    assert_eq!(board["totals_hidden"], true, "{board}");
+    assert_eq!(board["contests"], json!([]));
+    assert!(board["hidden_because"]["zh"]
+        .as_str()
+        .unwrap()
+        .contains("投票"));
+    assert_eq!(board["pending"], 1);
+    let central = &board["stations"][0];
+    assert_eq!(
+        (
+            central["code"].as_str(),
+            central["counted"].as_u64(),
+            central["pending"].as_u64()
+        ),
+        (Some("central"), Some(4), Some(1))
+    );
+    assert_eq!(board["stations"][1]["polls"], "open");
+    let snapshot = ok(
+        &call(&app, Method::GET, &format!("{e}/count"), &token, None).await,
+        StatusCode::OK,
+    );
+    assert_eq!(snapshot["contests"], json!([]));
+
+    step("S1", "close").await;
+    let board = count_event(&mut events, |b| b["totals_hidden"] == false).await;
+    assert_eq!(votes_for(&board, "director", "1"), 3, "{board}");
+    assert_eq!(votes_for(&board, "member", "1"), 3);
+    assert_eq!(votes_for(&board, "member", "2"), 0);
+    assert_eq!(board["counted"], 4);
+
+    // The queue: the flagged ballot, to be found by its serial.
+    let queue = ok(
+        &call(&app, Method::GET, &format!("{e}/reviews"), &token, None).await,
+        StatusCode::OK,
+    );
+    let reviews = queue["reviews"].as_array().unwrap();
+    assert_eq!(reviews.len(), 1, "{queue}");
+    assert_eq!(reviews[0]["serial"].as_str(), Some(serials[3].as_str()));
+    assert_eq!(reviews[0]["needs_committee"], true);
+    assert_eq!(reviews[0]["reasons"][0]["kind"], "unreadable");
+    let clerk_queue = ok(
+        &call(&app, Method::GET, &format!("{e}/reviews"), &clerk, None).await,
+        StatusCode::OK,
+    );
+    assert_eq!(clerk_queue["reviews"].as_array().unwrap().len(), 1);
+
+    let decision = format!(
+        "{e}/stations/central/scans/{}/decision",
+        reviews[0]["number"]
+    );
+    let read = json!({"marks": {"director": {"1": "for"}}});
+    let reply = call(&app, Method::POST, &decision, &clerk, Some(read.clone())).await;
+    refused(
+        &reply,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "R-CNT-4",
+        "committee_rules_unreadable",
+    );
+    ok(
+        &call(
+            &app,
+            Method::POST,
+            "/users",
+            &token,
+            Some(json!({"username": "watcher", "password": TEST_PASSWORD, "role": "observer"})),
+        )
+        .await,
+        StatusCode::CREATED,
+    );
+    let observer = app.sign_in("watcher", TEST_PASSWORD).await.unwrap();
+    assert_eq!(
+        call(&app, Method::POST, &decision, &observer, Some(read.clone()))
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    let watched = ok(
+        &call(&app, Method::GET, &format!("{e}/count"), &observer, None).await,
+        StatusCode::OK,
+    );
+    assert_eq!(watched["counted"], 4);
+    // Checked like any scan.
+    let reply = call(
+        &app,
+        Method::POST,
+        &decision,
+        &token,
+        Some(json!({"marks": {"director": {"9": "for"}}})),
+    )
+    .await;
+    refused(
+        &reply,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "R-CNT-4",
+        "bad_marks",
+    );
+
+    let decided = ok(
+        &call(&app, Method::POST, &decision, &token, Some(read.clone())).await,
+        StatusCode::OK,
+    );
+    assert_eq!(decided["decision"]["marks"]["director"]["1"], "for");
+    assert_eq!(decided["decided_by"], "chair");
+    let reply = call(&app, Method::POST, &decision, &token, Some(read)).await;
+    refused(&reply, StatusCode::CONFLICT, "R-CNT-4", "nothing_to_decide");
+    let board = count_event(&mut events, |b| b["pending"] == 0).await;
+    assert_eq!(votes_for(&board, "director", "1"), 4, "{board}");
+    drop(events);
+
+    if app.database_url.starts_with("postgres") {
+        // A second process on the same database: its board follows the
+        // ballots this one stores.
+        let dir = tempfile::tempdir().unwrap();
+        let bin = std::path::Path::new(env!("CARGO_BIN_EXE_huanjie"));
+        let env = [
+            ("HUANJIE_LISTEN", "127.0.0.1:0"),
+            ("HUANJIE_DATABASE_URL", app.database_url.as_str()),
+        ];
+        let other = spawn_binary(bin, &["serve"], &env, dir.path())
+            .await
+            .unwrap();
+        let mut remote = reqwest::Client::new()
+            .get(format!("{}/api/v1{e}/count/events", other.address))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(remote.status(), StatusCode::OK);
+        let seen = count_event(&mut remote, |_| true).await;
+        assert_eq!(seen["counted"], 4);
+        ok(
+            &scan(&serials[4], ballot.clone()).await,
+            StatusCode::CREATED,
+        );
+        let seen = count_event(&mut remote, |b| b["counted"] == 5).await;
+        assert_eq!(votes_for(&seen, "director", "1"), 5, "{seen}");
+        drop(remote);
+        drop(other);
+    }
+    app.stop().await.unwrap();
+}
+
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -1987,7 +2348,8 @@ on_both_backends!(
     zhejiang_voids_double_papers_and_bars_relatives,
     polling_day,
     concurrent_scans_count_once,
-    scans_survive_sigkill
+    scans_survive_sigkill,
+    count_board_and_reviews
 );
 
 mod bench {

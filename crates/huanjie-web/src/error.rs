@@ -229,6 +229,13 @@ fn polling_refusal(state: &huanjie_store::PollingStateError) -> HttpError {
             "polls have opened: no station can be added any more".into(),
         )
         .conflict(),
+        P::NothingToDecide => RuleRefusal::new(
+            "nothing_to_decide",
+            rule::CNT_4,
+            "这张选票没有待裁定的问题，或已经裁定过（只能裁定一次）".into(),
+            "this ballot has no open question, or was decided already (once only)".into(),
+        )
+        .conflict(),
         P::ApprovalMissing => RuleRefusal::new(
             "mobile_box_needs_approval",
             rule::POLL_1,

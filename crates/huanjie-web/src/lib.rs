@@ -25,6 +25,7 @@ pub mod auth;
 pub mod ballots;
 pub mod clock;
 pub mod config;
+pub mod count_board;
 pub mod demo;
 pub mod elections;
 pub mod error;
@@ -45,6 +46,7 @@ pub mod scan_service;
 pub mod secrets;
 pub mod server;
 pub mod state;
+pub mod tally;
 
 pub use clock::Clock;
 pub use config::{Config, PartialConfig};

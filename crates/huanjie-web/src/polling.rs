@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use huanjie_core::polling::StationKind;
 use huanjie_core::registration::mode::Mode;
 use huanjie_core::rule;
-use huanjie_core::serial::{Expected, SignedSerial};
+use huanjie_core::serial::{Expected, Serial, SerialKey, SignedSerial};
 use huanjie_store::{
     Election, NewScan, NewStation, Receipt, ScanOutcome, ScanRefusal, Station, Store,
 };
@@ -86,6 +86,20 @@ pub async fn add_station(
         .await?)
 }
 
+/// Opens a station's polls: every counter at zero and, per the profile,
+/// enough scrutineers appointed for it (R-POLL-2).
+pub async fn open_polls(
+    store: &dyn Store,
+    election: &Election,
+    code: &str,
+    now: DateTime<Utc>,
+) -> Result<Station, HttpError> {
+    let profile = crate::registration::profile(election)?;
+    Ok(store
+        .open_polls(election.id, code, profile.polling.scrutineers_min, now)
+        .await?)
+}
+
 /// A ballot as a caller read it out or the mark reader read it: per
 /// position, per candidate (its row on the ballot, 1 first), a choice;
 /// write-ins per position; or the whole ballot unreadable (R-CNT-4, for
@@ -113,6 +127,58 @@ pub struct ScanRequest {
     pub serial: String,
     #[serde(flatten)]
     pub ballot: BallotMarks,
+    /// What the mark reader could not decide (set by the image upload,
+    /// never taken from a request body): the ballot goes to a person.
+    #[serde(skip)]
+    pub reasons: Vec<ReviewReason>,
+}
+
+/// Why a person must look at a ballot before its marks count (R-CNT-4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ReviewReason {
+    /// A scrutineer flagged the whole ballot as unreadable: the election
+    /// committee rules on it.
+    Unreadable,
+    /// A mark the reader could not call filled or empty.
+    Ambiguous {
+        position: String,
+        row: String,
+        choice: String,
+    },
+    /// More than one target marked on one row.
+    RowOvervote { position: String, row: String },
+    /// A 另选他人 name box has ink: the name is typed by a person.
+    WriteIn { position: String, index: usize },
+}
+
+impl ReviewReason {
+    /// Only the committee rules a ballot unreadable (R-CNT-4); what the
+    /// reader could not see, the station's people may read off the paper.
+    pub fn needs_committee(&self) -> bool {
+        matches!(self, ReviewReason::Unreadable)
+    }
+}
+
+/// The review a scan carries, as stored: `{"reasons": [...]}`.
+pub fn review_json(reasons: &[ReviewReason]) -> Result<Option<String>, HttpError> {
+    if reasons.is_empty() {
+        return Ok(None);
+    }
+    serde_json::to_string(&serde_json::json!({ "reasons": reasons }))
+        .map(Some)
+        .map_err(|e| HttpError::Internal(e.into()))
+}
+
+/// The reasons of a stored review.
+pub fn review_reasons(review: &str) -> Vec<ReviewReason> {
+    #[derive(Deserialize)]
+    struct Stored {
+        reasons: Vec<ReviewReason>,
+    }
+    serde_json::from_str::<Stored>(review)
+        .map(|s| s.reasons)
+        .unwrap_or_else(|_| vec![ReviewReason::Unreadable])
 }
 
 fn marks_refusal(zh: String, en: String) -> HttpError {
@@ -250,6 +316,11 @@ pub async fn scan(
         .into());
     }
     let marks = check_marks(&context.shape, &request.ballot)?;
+    let mut reasons = request.reasons.clone();
+    if request.ballot.unreadable && !reasons.contains(&ReviewReason::Unreadable) {
+        reasons.insert(0, ReviewReason::Unreadable);
+    }
+    let review = review_json(&reasons)?;
     let outcome = service
         .record(
             election.id,
@@ -258,6 +329,7 @@ pub async fn scan(
                 random: verified.serial.random(),
                 marks,
                 scanned_by: by.to_owned(),
+                review,
             },
             now,
         )
@@ -312,4 +384,106 @@ pub async fn scan(
         .conflict()
         .into()),
     }
+}
+
+/// A ballot for a person to decide, as the API and the pages show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewView {
+    pub station: String,
+    pub number: u64,
+    /// The printed serial, to find the paper ballot.
+    pub serial: String,
+    pub reasons: Vec<ReviewReason>,
+    /// Only the committee may decide it (a ballot flagged unreadable).
+    pub needs_committee: bool,
+    /// What was scanned (the clear marks).
+    pub scanned: serde_json::Value,
+    pub scanned_at: DateTime<Utc>,
+    pub decision: Option<serde_json::Value>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
+}
+
+fn view(review: huanjie_store::Review, key: Option<&SerialKey>, election: &Election) -> ReviewView {
+    let serial = match (
+        key,
+        <[u8; 8]>::try_from(hex::decode(&review.random).unwrap_or_default()),
+    ) {
+        (Some(key), Ok(random)) => Serial {
+            election: *election.id.as_bytes(),
+            batch: review.batch,
+            style: review.style,
+            random,
+        }
+        .sign(key)
+        .to_string(),
+        _ => review.random.clone(),
+    };
+    let reasons = review_reasons(&review.review);
+    let parse = |s: &str| serde_json::from_str(s).unwrap_or(serde_json::Value::Null);
+    ReviewView {
+        station: review.station,
+        number: review.number,
+        serial,
+        needs_committee: reasons.iter().any(ReviewReason::needs_committee),
+        reasons,
+        scanned: parse(&review.marks),
+        scanned_at: review.scanned_at,
+        decision: review.decision.as_deref().map(parse),
+        decided_by: review.decided_by,
+        decided_at: review.decided_at,
+    }
+}
+
+/// The ballots of `station` (or every station) for a person to decide,
+/// and those decided, by station then receipt number.
+pub async fn reviews(
+    state: &crate::state::AppState,
+    election: &Election,
+    station: Option<&str>,
+) -> Result<Vec<ReviewView>, HttpError> {
+    let context = state.scans.context(election, None, None).await?;
+    Ok(state
+        .store
+        .list_reviews(election.id, station)
+        .await?
+        .into_iter()
+        .map(|r| view(r, context.key.as_ref(), election))
+        .collect())
+}
+
+/// Records a person's reading of a ballot under review: checked against
+/// the ballot like any scan (R-CNT-4), once. Ruling a ballot unreadable,
+/// or deciding one flagged so, is the committee's (`committee`).
+#[allow(clippy::too_many_arguments)]
+pub async fn decide(
+    state: &crate::state::AppState,
+    election: &Election,
+    station: &str,
+    number: u64,
+    marks: &BallotMarks,
+    committee: bool,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<ReviewView, HttpError> {
+    let context = state.scans.context(election, None, Some(station)).await?;
+    let current = state
+        .store
+        .list_reviews(election.id, Some(station))
+        .await?
+        .into_iter()
+        .find(|r| r.number == number)
+        .ok_or(HttpError::NotFound)?;
+    let flagged = review_reasons(&current.review)
+        .iter()
+        .any(ReviewReason::needs_committee);
+    if !committee && (flagged || marks.unreadable) {
+        return Err(crate::api::count::committee_rules());
+    }
+    let canonical = check_marks(&context.shape, marks)?;
+    let decided = state
+        .store
+        .decide_scan(election.id, station, number, &canonical, by, now)
+        .await?;
+    Ok(view(decided, context.key.as_ref(), election))
 }

@@ -45,6 +45,8 @@ pub struct AppState {
     pub print_jobs: Arc<crate::print_jobs::PrintJobs>,
     /// Counting ballots: the group-commit writer and cached contexts.
     pub scans: Arc<crate::scan_service::ScanService>,
+    /// The live count boards of this process.
+    pub boards: Arc<crate::count_board::CountBoards>,
     /// A hash of nothing in particular, verified against when the username
     /// is unknown so that a failed sign-in takes as long either way.
     dummy_password_hash: Arc<str>,
@@ -56,6 +58,7 @@ impl AppState {
         let dummy = password::hash_password(&rng, "no such user", settings.password_iterations)
             .map_err(|_| anyhow::anyhow!("the system random source failed"))?;
         let scans_store = store.clone();
+        let boards = Arc::new(crate::count_board::CountBoards::new(store.clone()));
         Ok(AppState {
             store,
             clock,
@@ -63,6 +66,7 @@ impl AppState {
             rng,
             print_jobs: Arc::default(),
             scans: Arc::new(crate::scan_service::ScanService::new(scans_store)),
+            boards,
             dummy_password_hash: dummy.into(),
         })
     }

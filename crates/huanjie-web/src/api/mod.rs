@@ -6,6 +6,7 @@
 //! `{"error":{"code","message","message_en","fields"?}}`.
 
 mod ballots;
+pub(crate) mod count;
 mod elections;
 pub mod nomination;
 mod notices;
@@ -79,6 +80,13 @@ pub fn routes() -> Router<AppState> {
             "/elections/{election_id}/stations/{station}/scans",
             post(polling::scan),
         )
+        .route(
+            "/elections/{election_id}/stations/{station}/scans/{number}/decision",
+            post(count::decide),
+        )
+        .route("/elections/{election_id}/reviews", get(count::reviews))
+        .route("/elections/{election_id}/count", get(count::board))
+        .route("/elections/{election_id}/count/events", get(count::events))
         .route(
             "/elections/{election_id}/roll",
             get(roll::summary)

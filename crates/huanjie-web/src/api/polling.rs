@@ -85,7 +85,7 @@ async fn station_step(
     let now = state.clock.now();
     let store = &*state.store;
     let updated = match step {
-        Step::Open => store.open_polls(election.id, station, now).await?,
+        Step::Open => polling::open_polls(store, &election, station, now).await?,
         Step::Issued(count) => {
             store
                 .record_issued(election.id, station, count, now)

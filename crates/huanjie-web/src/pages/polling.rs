@@ -685,9 +685,7 @@ pub async fn open(
         code,
         None,
         |state, election, _| async move {
-            state
-                .store
-                .open_polls(election.id, &station, state.clock.now())
+            crate::polling::open_polls(&*state.store, &election, &station, state.clock.now())
                 .await?;
             Ok("done=open".to_owned())
         },

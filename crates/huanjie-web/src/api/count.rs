@@ -1,0 +1,136 @@
+//! The live count and the ballots a person decides, over the API (issue 6).
+//!
+//! - `GET /elections/{id}/count`: the count board as it stands (JSON);
+//! - `GET /elections/{id}/count/events`: the same, as server-sent events,
+//!   one `count` event per change (a browser's `EventSource`, with the
+//!   session or station cookie);
+//! - `GET /elections/{id}/reviews[?station=]`: ballots for a person to
+//!   decide (R-CNT-4), and those decided;
+//! - `POST /elections/{id}/stations/{station}/scans/{number}/decision`:
+//!   a person's reading of one of them, once.
+//!
+//! Everyone who may see the election may watch the board (committee,
+//! observers, and the clerks of its stations); deciding is for the
+//! committee, or the station's clerk when nothing is to be ruled
+//! unreadable.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::extract::{Path, Query, State};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::Json;
+use futures_util::stream::{self, Stream};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::roll::election_for;
+use super::{to_json, ApiJson};
+use crate::auth::Principal;
+use crate::error::{HttpError, RuleRefusal};
+use crate::polling::{self, BallotMarks};
+use crate::state::AppState;
+use huanjie_core::rule;
+use huanjie_store::Role;
+
+/// `GET /elections/{id}/count`.
+pub async fn board(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(election_id): Path<String>,
+) -> Result<Json<Value>, HttpError> {
+    let election = election_for(&state, &principal, &election_id).await?;
+    let snapshot = state.boards.snapshot(&election).await?;
+    Ok(Json((*snapshot).clone()))
+}
+
+/// `GET /elections/{id}/count/events`: the board now, then after every
+/// change; a comment every 15 s keeps proxies from closing the stream.
+pub async fn events(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(election_id): Path<String>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, HttpError> {
+    let election = election_for(&state, &principal, &election_id).await?;
+    let receiver = state.boards.watch(&election).await?;
+    let stream = stream::unfold((receiver, true), |(mut receiver, first)| async move {
+        if !first && receiver.changed().await.is_err() {
+            return None;
+        }
+        let snapshot = receiver.borrow_and_update().clone();
+        let event = Event::default()
+            .event("count")
+            .data(serde_json::to_string(&*snapshot).unwrap_or_else(|_| "null".to_owned()));
+        Some((Ok(event), (receiver, false)))
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ReviewQuery {
+    station: Option<String>,
+}
+
+/// `GET /elections/{id}/reviews[?station=]`: a clerk sees their own
+/// station's only.
+pub async fn reviews(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(election_id): Path<String>,
+    Query(query): Query<ReviewQuery>,
+) -> Result<Json<Value>, HttpError> {
+    let election = election_for(&state, &principal, &election_id).await?;
+    let station = match &principal {
+        Principal::Clerk(token) => Some(token.station.clone()),
+        _ => query.station,
+    };
+    let reviews = polling::reviews(&state, &election, station.as_deref()).await?;
+    Ok(Json(json!({ "reviews": to_json(&reviews)? })))
+}
+
+/// `POST /elections/{id}/stations/{station}/scans/{number}/decision`
+/// with the marks as read off the paper (`marks`, `write_ins`, or
+/// `unreadable: true` for the committee's ruling that it is void).
+pub async fn decide(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((election_id, station, number)): Path<(String, String, u64)>,
+    ApiJson(input): ApiJson<BallotMarks>,
+) -> Result<Json<Value>, HttpError> {
+    let election = election_for(&state, &principal, &election_id).await?;
+    let committee = match principal.role() {
+        Role::Committee => true,
+        Role::Clerk => {
+            principal.require_station(election.id, &station)?;
+            false
+        }
+        Role::Observer => return Err(HttpError::Forbidden),
+    };
+    let by = match &principal {
+        Principal::Clerk(token) => format!("station:{}", token.station),
+        _ => principal.username(),
+    };
+    let decided = polling::decide(
+        &state,
+        &election,
+        &station,
+        number,
+        &input,
+        committee,
+        &by,
+        state.clock.now(),
+    )
+    .await?;
+    Ok(Json(to_json(&decided)?))
+}
+
+/// A clerk asked to rule a ballot unreadable: that is the committee's.
+pub(crate) fn committee_rules() -> HttpError {
+    RuleRefusal::new(
+        "committee_rules_unreadable",
+        rule::CNT_4,
+        "无法辨认的选票由选举委员会裁定".into(),
+        "an unreadable ballot is ruled on by the election committee".into(),
+    )
+    .into()
+}
