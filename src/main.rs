@@ -34,6 +34,9 @@ enum Command {
     Notice(cmd::notice::Args),
     /// Run the web app and JSON API (flags, HUANJIE_* environment, or --config FILE).
     Serve(cmd::serve::Args),
+    /// Write a round's counting case (huanjie.case/1) from the database, to
+    /// recount with `huanjie count`.
+    ExportCase(cmd::export_case::Args),
     /// Serve a seeded demo database (.huanjie/demo.db) on 127.0.0.1:8080.
     Demo(cmd::demo::Args),
 }
@@ -49,5 +52,6 @@ fn main() -> ExitCode {
         Command::Notice(args) => cmd::notice::run(args),
         Command::Serve(args) => cmd::serve::run(args),
         Command::Demo(args) => cmd::demo::run(args),
+        Command::ExportCase(args) => cmd::export_case::run(args),
     }
 }

@@ -2212,6 +2212,9 @@ async fn count_board_and_reviews(app: TestApp) {
         StatusCode::OK,
     );
     assert_eq!(snapshot["contests"], json!([]));
+    // No result while a station votes (R-CNT-1).
+    let reply = call(&app, Method::GET, &format!("{e}/result"), &token, None).await;
+    refused(&reply, StatusCode::CONFLICT, "R-CNT-1", "polls_not_closed");
 
     step("S1", "close").await;
     let board = count_event(&mut events, |b| b["totals_hidden"] == false).await;
@@ -2220,6 +2223,9 @@ async fn count_board_and_reviews(app: TestApp) {
     assert_eq!(votes_for(&board, "member", "2"), 0);
     assert_eq!(board["counted"], 4);
 
+    // Nor while a ballot waits for the committee (R-CNT-4).
+    let reply = call(&app, Method::GET, &format!("{e}/case"), &token, None).await;
+    refused(&reply, StatusCode::CONFLICT, "R-CNT-4", "reviews_pending");
     // The queue: the flagged ballot, to be found by its serial.
     let queue = ok(
         &call(&app, Method::GET, &format!("{e}/reviews"), &token, None).await,
@@ -2298,6 +2304,88 @@ async fn count_board_and_reviews(app: TestApp) {
     let board = count_event(&mut events, |b| b["pending"] == 0).await;
     assert_eq!(votes_for(&board, "director", "1"), 4, "{board}");
     drop(events);
+
+    // The result, recounted from the stored ballots, and the counting
+    // case: `huanjie count` on the exported file gives the same result.
+    let result = ok(
+        &call(&app, Method::GET, &format!("{e}/result"), &observer, None).await,
+        StatusCode::OK,
+    );
+    assert_eq!(result["format"], "huanjie.result/1");
+    assert_eq!(
+        (result["voted"].as_u64(), result["cast"].as_u64()),
+        (Some(5), Some(4))
+    );
+    let director = result["contests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "director")
+        .unwrap();
+    let row1 = director["tally"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["person"] == "1")
+        .unwrap();
+    assert_eq!(row1["for"], 4, "{result}");
+    let case = app
+        .client()
+        .get(app.url(&format!("/api/v1{e}/case")))
+        .bearer_auth(&observer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(case.status(), StatusCode::OK);
+    let case = case.text().await.unwrap();
+    let parsed: Value = serde_json::from_str(&case).unwrap();
+    assert_eq!(parsed["format"], "huanjie.case/1");
+    assert_eq!(parsed["ballots"].as_array().unwrap().len(), 4);
+    assert!(
+        parsed["ballots"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|b| b == &json!({"station": "central", "marks": {"director": {"1": "for"}}})),
+        "{case}"
+    );
+    // The case says nothing of who scanned what when.
+    assert!(!case.contains("number") && !case.contains("scanned") && !case.contains(&serials[0]));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("case.json");
+    std::fs::write(&file, &case).unwrap();
+    let recount = std::process::Command::new(env!("CARGO_BIN_EXE_huanjie"))
+        .arg("count")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        recount.status.success(),
+        "{}",
+        String::from_utf8_lossy(&recount.stderr)
+    );
+    let recounted: Value = serde_json::from_slice(&recount.stdout).unwrap();
+    assert_eq!(recounted, result, "huanjie count on the exported case");
+    // `huanjie export-case` writes the same file from the database.
+    let exported = dir.path().join("exported.json");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_huanjie"))
+        .args([
+            "export-case",
+            "--election",
+            e.trim_start_matches("/elections/"),
+        ])
+        .arg("--database-url")
+        .arg(&app.database_url)
+        .arg("-o")
+        .arg(&exported)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&exported).unwrap(), case);
 
     if app.database_url.starts_with("postgres") {
         // A second process on the same database: its board follows the

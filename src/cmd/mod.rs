@@ -4,6 +4,7 @@ pub mod ballots;
 pub mod bench;
 pub mod count;
 pub mod demo;
+pub mod export_case;
 pub mod notice;
 pub mod profile;
 pub mod roll;

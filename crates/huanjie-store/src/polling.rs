@@ -159,6 +159,9 @@ pub struct Review {
 pub struct CountedScan {
     pub station: String,
     pub number: u64,
+    /// The serial's random part (an exported case orders ballots by a
+    /// keyed hash of it, never by when they were scanned).
+    pub random: [u8; 8],
     /// The marks that count: the decision if there is one, else the
     /// marks as scanned. `None` while a person has still to decide.
     pub marks: Option<String>,

@@ -1158,11 +1158,13 @@ async fn a_person_decides_what_the_reader_could_not(store: Arc<dyn Store>) {
             CountedScan {
                 station: "central".into(),
                 number: 1,
+                random: random(1),
                 marks: Some(clear.clone())
             },
             CountedScan {
                 station: "central".into(),
                 number: 2,
+                random: random(2),
                 marks: None
             },
         ]

@@ -16,7 +16,7 @@ use huanjie_core::counting::{
     Station as RoundStation, WriteIn,
 };
 use huanjie_core::seats::Seats;
-use huanjie_store::{CandidateStatus, Election, Station, Store};
+use huanjie_store::{CandidateStatus, Election, Station, Store, StoreError};
 
 use crate::error::HttpError;
 use crate::polling::BallotMarks;
@@ -183,4 +183,162 @@ impl Tally {
             .copied()
             .ok_or_else(|| internal("stored marks", format!("unknown position {position}")))
     }
+}
+
+/// Everything a final count needs, read and checked: every station
+/// closed (R-CNT-1), no ballot waiting for a person (R-CNT-4), the voter
+/// list published (its registered base, R-REG-4), the formal list fixed.
+pub struct Final {
+    pub tally: Tally,
+    pub stations: Vec<Station>,
+    pub registered: u64,
+    pub scans: Vec<huanjie_store::CountedScan>,
+}
+
+fn not_final(code: &'static str, rule: &'static str, zh: String, en: String) -> HttpError {
+    crate::error::RuleRefusal::new(code, rule, zh, en)
+        .conflict()
+        .into()
+}
+
+/// Reads the election's stored ballots for a final count.
+pub async fn final_count(store: &dyn Store, election: &Election) -> Result<Final, HttpError> {
+    use huanjie_core::rule;
+    let stations = store.list_stations(election.id).await?;
+    if stations.is_empty() {
+        return Err(not_final(
+            "no_stations",
+            rule::CNT_1,
+            "本次选举还没有设立投票站，没有可计的票".into(),
+            "this election has no polling station: nothing to count".into(),
+        ));
+    }
+    if let Some(s) = stations
+        .iter()
+        .find(|s| s.polls != huanjie_core::polling::Polls::Closed)
+    {
+        return Err(not_final(
+            "polls_not_closed",
+            rule::CNT_1,
+            format!("“{}”尚未结束投票：所有投票站结束投票后才能统计结果", s.name),
+            format!(
+                "{} has not closed its polls: the result is counted once every station has",
+                s.name
+            ),
+        ));
+    }
+    let registered = store
+        .registration_state(election.id)
+        .await?
+        .publication
+        .map(|p| p.registered)
+        .ok_or_else(|| {
+            not_final(
+                "voter_list_not_published",
+                rule::REG_5,
+                "选民名单尚未公布，没有登记选民数".into(),
+                "the voter list is not published: there is no registered base".into(),
+            )
+        })?;
+    let contests = contests(store, election).await?.ok_or_else(|| {
+        StoreError::from(huanjie_store::NominationStateError::FormalListNotPublished)
+    })?;
+    let scans = store.counted_scans(election.id, &HashMap::new()).await?;
+    let pending = scans.iter().filter(|s| s.marks.is_none()).count();
+    if pending > 0 {
+        return Err(not_final(
+            "reviews_pending",
+            rule::CNT_4,
+            format!("还有{pending}张选票待人工裁定：裁定后才能统计结果"),
+            format!("{pending} ballots are waiting for a person's decision: decide them first"),
+        ));
+    }
+    let mut tally = Tally::new(election, contests, &stations, registered)?;
+    let mut ballot = Ballot::default();
+    for scan in &scans {
+        if let Some(marks) = &scan.marks {
+            tally.add(&scan.station, marks, &mut ballot)?;
+        }
+    }
+    Ok(Final {
+        tally,
+        stations,
+        registered,
+        scans,
+    })
+}
+
+/// The round's result, recounted from the stored ballots now.
+pub async fn result(
+    store: &dyn Store,
+    election: &Election,
+) -> Result<huanjie_core::counting::RoundResult, HttpError> {
+    let f = final_count(store, election).await?;
+    let rules = f.tally.rules.clone();
+    f.tally
+        .counter
+        .finish(&rules)
+        .map_err(|e| internal("finishing the count", e))
+}
+
+/// The round's counting case (`huanjie.case/1`, the open recount format):
+/// the round as counted, and every ballot with its marks, ordered by a
+/// keyed hash of its serial (`order_key`: the election's serial key),
+/// which says nothing of when or in what order ballots were scanned.
+pub async fn case_json(
+    store: &dyn Store,
+    election: &Election,
+    order_key: &[u8],
+) -> Result<String, HttpError> {
+    let f = final_count(store, election).await?;
+    let round = f.tally.counter.round();
+    let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, order_key);
+    let mut ordered: Vec<([u8; 32], &huanjie_store::CountedScan)> = f
+        .scans
+        .iter()
+        .map(|s| {
+            let mut tag = [0u8; 32];
+            let mut input = b"huanjie.case-order/1:".to_vec();
+            input.extend_from_slice(&s.random);
+            tag.copy_from_slice(ring::hmac::sign(&key, &input).as_ref());
+            (tag, s)
+        })
+        .collect();
+    ordered.sort_unstable_by_key(|o| o.0);
+    let header = serde_json::json!({
+        "format": "huanjie.case/1",
+        "profile": election.profile,
+        "round": "general",
+        "registered": f.registered,
+        "stations": round.stations(),
+        "contests": round.contests().iter().map(|c| serde_json::json!({
+            "id": c.id, "title": c.title, "seats": c.seats,
+            "candidates": c.candidates,
+        })).collect::<Vec<_>>(),
+    });
+    let mut out = serde_json::to_string(&header).map_err(|e| internal("case", e))?;
+    // Append the ballots to the header object, one per line.
+    out.pop();
+    out.push_str(",\"ballots\":[");
+    for (i, (_, scan)) in ordered.iter().enumerate() {
+        let marks: BallotMarks = serde_json::from_str(scan.marks.as_deref().unwrap_or("{}"))
+            .map_err(|e| internal("stored marks", e))?;
+        let mut ballot = serde_json::to_value(&marks).map_err(|e| internal("case", e))?;
+        if let Some(object) = ballot.as_object_mut() {
+            object.insert(
+                "station".into(),
+                serde_json::Value::from(scan.station.clone()),
+            );
+            if marks.unreadable {
+                object.remove("marks");
+            }
+        }
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('\n');
+        out.push_str(&serde_json::to_string(&ballot).map_err(|e| internal("case", e))?);
+    }
+    out.push_str("\n]}\n");
+    Ok(out)
 }

@@ -558,7 +558,7 @@ pub(super) async fn counted_scans(
 ) -> StoreResult<Vec<CountedScan>> {
     let cursor = serde_json::to_string(after).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     sqlx::query(
-        "SELECT s.station, s.number, \
+        "SELECT s.station, s.number, s.random, \
            CASE WHEN s.decision IS NOT NULL THEN s.decision \
                 WHEN s.review IS NULL THEN s.marks END AS counted \
          FROM scans AS s \
@@ -573,9 +573,13 @@ pub(super) async fn counted_scans(
     .await?
     .iter()
     .map(|row| {
+        let random: Vec<u8> = row.try_get("random")?;
         Ok(CountedScan {
             station: row.try_get("station")?,
             number: common::count(row.try_get("number")?)?,
+            random: random
+                .try_into()
+                .map_err(|_| StoreError::Corrupt("a scan's random part".into()))?,
             marks: row.try_get("counted")?,
         })
     })

@@ -557,7 +557,7 @@ pub(super) async fn counted_scans(
     // every station's new ballots whatever the number of stations.
     let cursor = serde_json::to_string(after).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     sqlx::query(
-        "SELECT s.station, s.number, \
+        "SELECT s.station, s.number, s.random, \
            CASE WHEN s.decision IS NOT NULL THEN s.decision \
                 WHEN s.review IS NULL THEN s.marks END AS counted \
          FROM scans AS s \
@@ -572,9 +572,13 @@ pub(super) async fn counted_scans(
     .await?
     .iter()
     .map(|row| {
+        let random: Vec<u8> = row.try_get("random")?;
         Ok(CountedScan {
             station: row.try_get("station")?,
             number: common::count(row.try_get("number")?)?,
+            random: random
+                .try_into()
+                .map_err(|_| StoreError::Corrupt("a scan's random part".into()))?,
             marks: row.try_get("counted")?,
         })
     })

@@ -134,3 +134,50 @@ pub(crate) fn committee_rules() -> HttpError {
     )
     .into()
 }
+
+/// `GET /elections/{id}/result`: the round's result, recounted from the
+/// stored ballots by the rules core now (`huanjie.result/1`, as
+/// `huanjie count` prints it); refused while a station still votes or a
+/// ballot waits for a person.
+pub async fn result(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(election_id): Path<String>,
+) -> Result<axum::response::Response, HttpError> {
+    use axum::response::IntoResponse;
+    let election = election_for(&state, &principal, &election_id).await?;
+    let result = crate::tally::result(&*state.store, &election).await?;
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        huanjie_case::result_json(&result),
+    )
+        .into_response())
+}
+
+/// `GET /elections/{id}/case`: the round's counting case
+/// (`huanjie.case/1`) to recount offline with `huanjie count`.
+pub async fn case(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(election_id): Path<String>,
+) -> Result<axum::response::Response, HttpError> {
+    use axum::response::IntoResponse;
+    let election = election_for(&state, &principal, &election_id).await?;
+    let key = state
+        .store
+        .find_ballot_key(election.id)
+        .await?
+        .ok_or_else(crate::ballots::not_printed)?;
+    let case = crate::tally::case_json(&*state.store, &election, &key.0).await?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "application/json"),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"case.json\"",
+            ),
+        ],
+        case,
+    )
+        .into_response())
+}

@@ -87,6 +87,8 @@ pub fn routes() -> Router<AppState> {
         .route("/elections/{election_id}/reviews", get(count::reviews))
         .route("/elections/{election_id}/count", get(count::board))
         .route("/elections/{election_id}/count/events", get(count::events))
+        .route("/elections/{election_id}/result", get(count::result))
+        .route("/elections/{election_id}/case", get(count::case))
         .route(
             "/elections/{election_id}/roll",
             get(roll::summary)
