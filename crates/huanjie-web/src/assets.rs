@@ -157,3 +157,33 @@ pub async fn station_js() -> impl IntoResponse {
         STATION_JS,
     )
 }
+
+/// The count board's script (`static/count.js`): keeps the board current
+/// from the API's server-sent events (see the file).
+const COUNT_JS: &str = include_str!("../static/count.js");
+
+/// `/assets/count.js`: the count board's live updates.
+pub async fn count_js() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        COUNT_JS,
+    )
+}
+
+/// The count board's stylesheet (`static/count.css`): big type for a
+/// projector, only on that page.
+const COUNT_CSS: &str = include_str!("../static/count.css");
+
+/// `/assets/count.css`.
+pub async fn count_css() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        COUNT_CSS,
+    )
+}

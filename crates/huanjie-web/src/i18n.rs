@@ -457,6 +457,52 @@ messages! {
     st_receipt_flash => "已计入：回执第{}号（票号 {}）。", "Counted: receipt {} (serial {}).";
     st_replayed_flash => "这张选票此前已按相同划票计入：回执第{}号（票号 {}）。", "This ballot was counted before with the same marks: receipt {} (serial {}).";
     st_confirm_required => "请勾选确认后再结束投票", "Tick the confirmation to close the polls";
+
+    // --- the count board (计票看板) ------------------------------------------------
+    nav_count_board => "计票看板", "Count board";
+    cb_title => "计票看板", "Count board";
+    cb_live => "实时", "Live";
+    cb_reconnecting => "连接中断，正在重新连接…", "Connection lost: reconnecting…";
+    cb_snapshot => "页面打开时的计票情况（刷新可更新）", "The count when this page was opened (reload to update)";
+    cb_updated => "最后更新", "Last update";
+    cb_station => "投票站", "Station";
+    cb_counted => "已计票", "Counted";
+    cb_pending => "待裁定", "To decide";
+    cb_total_counted => "合计已计票", "Counted in all";
+    cb_total_pending => "合计待裁定", "To decide in all";
+    cb_candidate => "候选人", "Candidate";
+    cb_void => "无效票", "Void ballots";
+    cb_no_contests => "尚无候选人得票可公布。", "No candidate's votes to show yet.";
+
+    // --- ballots for a person to decide (R-CNT-4) ---------------------------------------
+    nav_reviews => "待裁定选票", "Ballots to decide";
+    rv_title => "待裁定选票", "Ballots to decide";
+    rv_intro => "扫描时无法确定的选票，须对照纸质选票人工裁定后才计入（R-CNT-4）：整张无法辨认的由选举委员会裁定，其余由本投票站工作人员按纸质选票填写。", "Ballots the scan could not settle count only once a person has read the paper ballot (R-CNT-4): the election committee rules on an unreadable ballot; the station's clerks read the others off the paper.";
+    rv_to_decide => "待裁定", "To decide";
+    rv_decided => "已裁定", "Decided";
+    rv_none => "没有待裁定的选票。", "No ballot is waiting for a decision.";
+    rv_none_decided => "还没有裁定过的选票。", "No ballot has been decided yet.";
+    rv_receipt => "回执第{}号", "Receipt {}";
+    rv_reasons => "原因", "Why";
+    rv_reason_unreadable => "无法辨认，待选举委员会裁定", "Unreadable: for the election committee to rule on";
+    rv_reason_ambiguous => "{}第{}位候选人（{}）的“{}”格划记不清", "{}, candidate {} ({}): the “{}” mark is unclear";
+    rv_reason_overvote => "{}第{}位候选人（{}）一行划了不止一个格", "{}, candidate {} ({}): more than one box marked on the row";
+    rv_reason_write_in => "{}另选他人第{}栏有笔迹，请按纸质选票填写姓名", "{}, write-in row {} has ink: type the name off the paper";
+    rv_scanned => "扫描所得", "As scanned";
+    rv_scanned_at => "扫描时间", "Scanned at";
+    rv_unreadable_whole => "整张无法辨认", "Unreadable as a whole";
+    rv_no_marks => "无划记", "No marks";
+    rv_form_hint => "请对照纸质选票逐行选择；“未划”表示该行没有划记。", "Read the paper ballot row by row; “Not marked” means the row has no mark.";
+    rv_not_marked => "未划", "Not marked";
+    rv_record => "记录裁定", "Record the reading";
+    rv_rule_unreadable => "裁定为无效票（无法辨认）", "Rule it void (unreadable)";
+    rv_committee_only => "此票须由选举委员会裁定（R-CNT-4）。", "Only the election committee rules on this ballot (R-CNT-4).";
+    rv_read_only => "观察员只能查看，不能裁定。", "Observers read; they do not decide.";
+    rv_decision => "裁定结果", "Decision";
+    rv_decided_void => "无效票（无法辨认）", "Void (unreadable)";
+    rv_decided_by => "裁定人", "Decided by";
+    rv_decided_at => "裁定时间", "Decided at";
+    rv_decided_flash => "已记录{}回执第{}号选票的裁定。", "Decision recorded: {}, receipt {}.";
 }
 
 /// The two interface languages.

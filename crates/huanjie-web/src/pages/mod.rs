@@ -9,10 +9,12 @@
 
 mod account;
 mod ballots;
+mod count;
 mod elections;
 mod nomination;
 mod polling;
 mod registration;
+mod reviews;
 mod roll;
 
 use askama::Template;
@@ -156,6 +158,14 @@ pub fn routes() -> Router<AppState> {
             "/elections/{election_id}/stations/{station}/scans",
             post(polling::scan),
         )
+        .route(
+            "/elections/{election_id}/stations/{station}/scans/{number}/decision",
+            post(reviews::decide),
+        )
+        .route("/elections/{election_id}/count", get(count::board))
+        .route("/elections/{election_id}/reviews", get(reviews::show))
+        .route("/assets/count.js", get(crate::assets::count_js))
+        .route("/assets/count.css", get(crate::assets::count_css))
         .route(
             "/station",
             get(polling::sign_in_page).post(polling::sign_in_submit),
