@@ -2387,6 +2387,66 @@ async fn count_board_and_reviews(app: TestApp) {
     );
     assert_eq!(std::fs::read_to_string(&exported).unwrap(), case);
 
+    // Reconciliation: central printed 8, issued 5, 4 in the box; S1 none.
+    let rec = ok(
+        &call(
+            &app,
+            Method::GET,
+            &format!("{e}/reconciliation"),
+            &observer,
+            None,
+        )
+        .await,
+        StatusCode::OK,
+    );
+    let central = &rec["stations"][0];
+    assert_eq!(
+        [
+            &central["received"],
+            &central["spoiled"],
+            &central["issued"],
+            &central["returned"],
+            &central["unused"],
+            &central["pending"]
+        ],
+        [
+            &json!(8),
+            &json!(0),
+            &json!(5),
+            &json!(4),
+            &json!(3),
+            &json!(0)
+        ],
+        "{rec}"
+    );
+    assert_eq!(
+        central["discrepancies"],
+        json!([{"kind": "fewer_returned_than_issued", "missing": 1}])
+    );
+    assert_eq!(rec["stations"][1]["received"], 0);
+    assert_eq!(rec["round"]["returned_within_issued"], true);
+    assert_eq!(rec["round"]["issued"], 5);
+    // The count sheet its staff sign: figures, this box's votes, names.
+    let sheet = pdf_text(
+        &app,
+        &token,
+        &format!("{e}/stations/central/count-sheet"),
+        "count-sheet",
+    )
+    .await;
+    for expected in [
+        "中心投票站计票单",
+        "领取选票：8张",
+        "收回选票：4张",
+        "剩余选票：3张",
+        "收回选票比发出选票少1张",
+        "本票箱计票结果",
+        "工作人员签名",
+    ] {
+        assert!(sheet.contains(expected), "{expected} in {sheet}");
+    }
+    assert_eq!(sheet.matches("监票人").count(), 3, "{sheet}");
+
     if app.database_url.starts_with("postgres") {
         // A second process on the same database: its board follows the
         // ballots this one stores.

@@ -18,6 +18,7 @@ pub mod counting;
 pub mod nomination;
 pub mod polling;
 pub mod profile;
+pub mod reconciliation;
 pub mod registration;
 pub mod resident_id;
 pub mod rule;

@@ -39,6 +39,7 @@ pub mod pdf;
 pub mod polling;
 pub mod print_jobs;
 pub mod profiles;
+pub mod reconciliation;
 pub mod registration;
 pub mod roll;
 pub mod routes;

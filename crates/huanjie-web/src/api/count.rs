@@ -181,3 +181,33 @@ pub async fn case(
     )
         .into_response())
 }
+
+/// `GET /elections/{id}/reconciliation`: every station's ballots received,
+/// spoiled, issued, returned and unused, with discrepancies, and the
+/// round's figures (R-CNT-2).
+pub async fn reconciliation(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(election_id): Path<String>,
+) -> Result<Json<Value>, HttpError> {
+    let election = election_for(&state, &principal, &election_id).await?;
+    let r = crate::reconciliation::reconcile(&*state.store, &election).await?;
+    Ok(Json(to_json(&r)?))
+}
+
+/// `GET /elections/{id}/stations/{station}/count-sheet`: the station's
+/// count sheet (计票单) as a PDF, for its staff to sign.
+pub async fn count_sheet(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((election_id, station)): Path<(String, String)>,
+) -> Result<axum::response::Response, HttpError> {
+    let election = election_for(&state, &principal, &election_id).await?;
+    let today = crate::registration::today(state.clock.now());
+    let pdf = crate::reconciliation::count_sheet(&*state.store, &election, &station, today).await?;
+    Ok(crate::pdf::download(
+        pdf,
+        "application/pdf",
+        &format!("count-sheet-{station}.pdf"),
+    ))
+}

@@ -90,6 +90,14 @@ pub fn routes() -> Router<AppState> {
         .route("/elections/{election_id}/result", get(count::result))
         .route("/elections/{election_id}/case", get(count::case))
         .route(
+            "/elections/{election_id}/reconciliation",
+            get(count::reconciliation),
+        )
+        .route(
+            "/elections/{election_id}/stations/{station}/count-sheet",
+            get(count::count_sheet),
+        )
+        .route(
             "/elections/{election_id}/roll",
             get(roll::summary)
                 .post(roll::import)
