@@ -2477,7 +2477,25 @@ async fn count_board_and_reviews(app: TestApp) {
         drop(remote);
         drop(other);
     }
-    app.stop().await.unwrap();
+    // A board left open does not hold up a graceful shutdown: the
+    // stream ends when the server stops.
+    let mut open = app
+        .client()
+        .get(app.url(&format!("/api/v1{e}/count/events")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    count_event(&mut open, |_| true).await;
+    tokio::time::timeout(std::time::Duration::from_secs(20), app.stop())
+        .await
+        .expect("the server stops with a count board open")
+        .unwrap();
+    let end = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        while let Ok(Some(_)) = open.chunk().await {}
+    })
+    .await;
+    assert!(end.is_ok(), "the event stream ended");
 }
 
 macro_rules! on_both_backends {

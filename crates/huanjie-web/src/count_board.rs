@@ -44,6 +44,9 @@ pub struct CountBoards {
     store: Arc<dyn Store>,
     boards: Mutex<HashMap<Uuid, Arc<Board>>>,
     listening: Once,
+    /// Set when the server stops: event streams end, so that a graceful
+    /// shutdown does not wait for boards that would stay open for hours.
+    closing: watch::Sender<bool>,
 }
 
 impl std::fmt::Debug for CountBoards {
@@ -78,7 +81,18 @@ impl CountBoards {
             store,
             boards: Mutex::new(HashMap::new()),
             listening: Once::new(),
+            closing: watch::channel(false).0,
         }
+    }
+
+    /// Ends every event stream (the server is stopping).
+    pub fn close(&self) {
+        self.closing.send_replace(true);
+    }
+
+    /// Becomes true when the server stops.
+    pub fn closing(&self) -> watch::Receiver<bool> {
+        self.closing.subscribe()
     }
 
     /// The election's board: its current snapshot, and every later one.

@@ -101,6 +101,13 @@ impl App {
                 self.base_url
             );
         }
+        // Live count streams never end by themselves: close them when
+        // stopping, or the graceful shutdown would wait for them.
+        let boards = self.state.boards.clone();
+        let shutdown = async move {
+            shutdown.await;
+            boards.close();
+        };
         axum::serve(self.listener, router(self.state))
             .with_graceful_shutdown(shutdown)
             .await

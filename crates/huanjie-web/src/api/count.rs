@@ -53,16 +53,26 @@ pub async fn events(
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, HttpError> {
     let election = election_for(&state, &principal, &election_id).await?;
     let receiver = state.boards.watch(&election).await?;
-    let stream = stream::unfold((receiver, true), |(mut receiver, first)| async move {
-        if !first && receiver.changed().await.is_err() {
-            return None;
-        }
-        let snapshot = receiver.borrow_and_update().clone();
-        let event = Event::default()
-            .event("count")
-            .data(serde_json::to_string(&*snapshot).unwrap_or_else(|_| "null".to_owned()));
-        Some((Ok(event), (receiver, false)))
-    });
+    let closing = state.boards.closing();
+    let stream = stream::unfold(
+        (receiver, closing, true),
+        |(mut receiver, mut closing, first)| async move {
+            if *closing.borrow() {
+                return None;
+            }
+            if !first {
+                tokio::select! {
+                    changed = receiver.changed() => changed.ok()?,
+                    _ = closing.changed() => return None,
+                }
+            }
+            let snapshot = receiver.borrow_and_update().clone();
+            let event = Event::default()
+                .event("count")
+                .data(serde_json::to_string(&*snapshot).unwrap_or_else(|_| "null".to_owned()));
+            Some((Ok(event), (receiver, closing, false)))
+        },
+    );
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }
 
