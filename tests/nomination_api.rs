@@ -2008,6 +2008,13 @@ async fn zhejiang_voids_double_papers_and_bars_relatives(app: TestApp) {
     app.stop().await.unwrap();
 }
 
+fn hex_to(text: &str, out: &mut [u8]) {
+    assert_eq!(text.len(), out.len() * 2, "{text}");
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&text[2 * i..2 * i + 2], 16).unwrap();
+    }
+}
+
 /// Reads server-sent `count` events from `response` until one satisfies
 /// `done` (10 s at most); returns it.
 async fn count_event(response: &mut reqwest::Response, done: impl Fn(&Value) -> bool) -> Value {
@@ -2477,6 +2484,86 @@ async fn count_board_and_reviews(app: TestApp) {
         drop(remote);
         drop(other);
     }
+    // Certification (R-CERT-1): the committee only; recounted, signed
+    // with the election's Ed25519 key, and the ballots locked.
+    for who in [&observer, &clerk] {
+        let reply = call(&app, Method::POST, &format!("{e}/certification"), who, None).await;
+        assert_eq!(reply.0, StatusCode::FORBIDDEN);
+    }
+    let result_now = ok(
+        &call(&app, Method::GET, &format!("{e}/result"), &token, None).await,
+        StatusCode::OK,
+    );
+    let certify = app
+        .client()
+        .post(app.url(&format!("/api/v1{e}/certification")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(certify.status(), StatusCode::CREATED);
+    let signed = certify.bytes().await.unwrap();
+    let key = ok(
+        &call(
+            &app,
+            Method::GET,
+            &format!("{e}/public-key"),
+            &observer,
+            None,
+        )
+        .await,
+        StatusCode::OK,
+    );
+    let mut public = [0u8; 32];
+    hex_to(key["public_key"].as_str().unwrap(), &mut public);
+    let verified = huanjie_case::signed::verify(&signed, Some(&public)).unwrap();
+    assert_eq!(verified.document["result"], result_now);
+    assert_eq!(verified.document["certified_by"], "chair");
+    assert_eq!(verified.document["round"], "general");
+    let published = app
+        .client()
+        .get(app.url(&format!("/api/v1{e}/certification")))
+        .bearer_auth(&observer)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(
+        published, signed,
+        "the published file is the certified one, byte for byte"
+    );
+    let mut forged = signed.to_vec();
+    let at = forged.len() / 2;
+    forged[at] ^= 1;
+    assert!(huanjie_case::signed::verify(&forged, Some(&public)).is_err());
+    let reply = call(
+        &app,
+        Method::POST,
+        &format!("{e}/certification"),
+        &token,
+        None,
+    )
+    .await;
+    refused(
+        &reply,
+        StatusCode::CONFLICT,
+        "R-CERT-1",
+        "already_certified",
+    );
+    let reply = scan(&serials[6], ballot.clone()).await;
+    refused(&reply, StatusCode::CONFLICT, "R-CERT-1", "result_certified");
+    let reply = call(
+        &app,
+        Method::POST,
+        &format!("{e}/stations/S1/open"),
+        &token,
+        None,
+    )
+    .await;
+    refused(&reply, StatusCode::CONFLICT, "R-CERT-1", "result_certified");
+
     // A board left open does not hold up a graceful shutdown: the
     // stream ends when the server stops.
     let mut open = app

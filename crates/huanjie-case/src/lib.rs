@@ -11,6 +11,7 @@ mod ballots;
 mod error;
 mod header;
 mod reader;
+pub mod signed;
 mod sink;
 
 pub use error::CaseError;

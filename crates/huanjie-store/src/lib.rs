@@ -19,6 +19,7 @@ use uuid::Uuid;
 
 mod arrangements;
 mod ballots;
+mod certification;
 mod common;
 mod nomination;
 mod polling;
@@ -28,6 +29,7 @@ pub mod sqlite;
 
 pub use arrangements::*;
 pub use ballots::*;
+pub use certification::*;
 pub use nomination::*;
 pub use polling::*;
 
@@ -816,6 +818,26 @@ pub trait Store: Send + Sync + 'static {
     /// receiver that lags is told so (`RecvError::Lagged`) and should
     /// recount.
     fn changes(&self) -> tokio::sync::broadcast::Receiver<Change>;
+
+    // --- certification (issue 7) ----------------------------------------------
+    /// The election's signing key: `candidate` is stored if the election
+    /// has none yet; the stored one is returned either way.
+    async fn signing_key(
+        &self,
+        election_id: Uuid,
+        candidate: &SigningKey,
+        now: DateTime<Utc>,
+    ) -> StoreResult<SigningKey>;
+    async fn find_signing_key(&self, election_id: Uuid) -> StoreResult<Option<SigningKey>>;
+    /// Certifies a round, once (`Conflict` when it is certified already);
+    /// from then on its ballots are locked (scans and decisions refused).
+    async fn certify(
+        &self,
+        election_id: Uuid,
+        new: &NewCertification,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Certification>;
+    async fn certifications(&self, election_id: Uuid) -> StoreResult<Vec<Certification>>;
 }
 
 /// Which adapter a database URL selects.

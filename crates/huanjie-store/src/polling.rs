@@ -105,6 +105,8 @@ pub enum ScanOutcome {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ScanRefusal {
     NoSuchStation,
+    /// The round is certified: its ballots are locked.
+    Certified,
     Polls(PollsRefusal),
     NotPrinted,
     Voided,
@@ -127,6 +129,9 @@ pub enum PollingStateError {
     /// A mobile box needs the committee's recorded approval (ZJ-2020).
     #[error("this mobile ballot box needs the committee's recorded approval")]
     ApprovalMissing,
+    /// The round is certified: its ballots are locked.
+    #[error("the result is certified: its ballots are locked")]
+    Certified,
     /// The ballot needs no decision, or was decided already (once only).
     #[error("this ballot has no open question for a person to decide")]
     NothingToDecide,

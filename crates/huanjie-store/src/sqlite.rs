@@ -42,6 +42,7 @@ use crate::{NewScan, NewStation, Receipt, ScanOutcome, Station};
 use huanjie_core::profile::RegistrationRules;
 
 mod ballots;
+mod certification;
 mod nomination;
 mod polling;
 mod registration;
@@ -943,6 +944,32 @@ impl Store for SqliteStore {
 
     fn changes(&self) -> tokio::sync::broadcast::Receiver<crate::Change> {
         self.changes.subscribe()
+    }
+
+    async fn signing_key(
+        &self,
+        election_id: Uuid,
+        candidate: &crate::SigningKey,
+        now: DateTime<Utc>,
+    ) -> StoreResult<crate::SigningKey> {
+        certification::signing_key(self, election_id, candidate, now).await
+    }
+
+    async fn find_signing_key(&self, election_id: Uuid) -> StoreResult<Option<crate::SigningKey>> {
+        certification::find_signing_key(self, election_id).await
+    }
+
+    async fn certify(
+        &self,
+        election_id: Uuid,
+        new: &crate::NewCertification,
+        now: DateTime<Utc>,
+    ) -> StoreResult<crate::Certification> {
+        certification::certify(self, election_id, new, now).await
+    }
+
+    async fn certifications(&self, election_id: Uuid) -> StoreResult<Vec<crate::Certification>> {
+        certification::certifications(self, election_id).await
     }
 
     async fn record_relation(&self, election_id: Uuid, relation: &Relation) -> StoreResult<()> {

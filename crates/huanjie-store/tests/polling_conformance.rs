@@ -80,6 +80,7 @@ conformance!(
     a_person_decides_what_the_reader_could_not,
     counted_scans_read_on_from_a_cursor,
     changes_are_heard_after_commit,
+    certification_locks_the_ballots,
 );
 
 fn rules(profile: &str) -> PollingRules {
@@ -1307,4 +1308,86 @@ async fn changes_are_heard_after_commit(store: Arc<dyn Store>) {
     )
     .await;
     assert!(quiet.is_err(), "a refused step was heard: {quiet:?}");
+}
+
+async fn certification_locks_the_ballots(store: Arc<dyn Store>) {
+    use huanjie_store::{NewCertification, SigningKey};
+    let e = counting_election(&*store).await;
+    open_and_close(&*store, e, "central").await;
+    let mut flagged = scan("central", random(2), "{}");
+    flagged.review = Some(r#"{"reasons":[{"kind":"unreadable"}]}"#.to_owned());
+    store
+        .record_scans(
+            e,
+            &[scan("central", random(1), &marks("王六")), flagged],
+            at(610),
+        )
+        .await
+        .unwrap();
+
+    // One key per election: the first stored stays.
+    assert_eq!(store.find_signing_key(e).await.unwrap(), None);
+    let first = SigningKey {
+        pkcs8: vec![1, 2, 3],
+        public_key: [7; 32],
+    };
+    let second = SigningKey {
+        pkcs8: vec![4, 5, 6],
+        public_key: [8; 32],
+    };
+    assert_eq!(store.signing_key(e, &first, at(620)).await.unwrap(), first);
+    assert_eq!(store.signing_key(e, &second, at(621)).await.unwrap(), first);
+    assert_eq!(store.find_signing_key(e).await.unwrap(), Some(first));
+
+    let new = NewCertification {
+        round: "general".to_owned(),
+        document: r#"{"format":"huanjie.signed-result/1"}"#.to_owned(),
+        signature: [9; 64],
+        certified_by: "chair".to_owned(),
+    };
+    let certified = store.certify(e, &new, at(630)).await.unwrap();
+    assert_eq!(
+        (certified.document.as_str(), certified.signature),
+        (new.document.as_str(), [9; 64])
+    );
+    assert_eq!(certified.certified_at, at(630));
+    assert_eq!(
+        store.certifications(e).await.unwrap(),
+        vec![certified.clone()]
+    );
+    let again = store.certify(e, &new, at(631)).await.unwrap_err();
+    assert!(matches!(again, StoreError::Conflict(_)), "{again:?}");
+
+    // Locked: no scan, no decision, no step of the day.
+    assert_eq!(
+        one_scan(
+            &*store,
+            e,
+            scan("central", random(3), &marks("王六")),
+            at(640)
+        )
+        .await,
+        ScanOutcome::Refused(ScanRefusal::Certified)
+    );
+    let err = store
+        .decide_scan(e, "central", 2, r#"{"unreadable":true}"#, "chair", at(641))
+        .await
+        .unwrap_err();
+    assert!(matches!(polling_error(err), PollingStateError::Certified));
+    let err = store.close_polls(e, "S1", at(642)).await.unwrap_err();
+    assert!(matches!(polling_error(err), PollingStateError::Certified));
+    assert_eq!(store.list_scans(e).await.unwrap().len(), 2);
+    // Another election is not locked by this one.
+    let other = counting_election(&*store).await;
+    open_and_close(&*store, other, "central").await;
+    assert!(matches!(
+        one_scan(
+            &*store,
+            other,
+            scan("central", random(3), &marks("王六")),
+            at(650)
+        )
+        .await,
+        ScanOutcome::Recorded(_)
+    ));
 }

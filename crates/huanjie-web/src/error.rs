@@ -229,6 +229,7 @@ fn polling_refusal(state: &huanjie_store::PollingStateError) -> HttpError {
             "polls have opened: no station can be added any more".into(),
         )
         .conflict(),
+        P::Certified => certified(),
         P::NothingToDecide => RuleRefusal::new(
             "nothing_to_decide",
             rule::CNT_4,
@@ -244,6 +245,18 @@ fn polling_refusal(state: &huanjie_store::PollingStateError) -> HttpError {
         ),
     };
     refusal.into()
+}
+
+/// The round's result is certified: its ballots are locked (R-CERT-1).
+pub(crate) fn certified() -> RuleRefusal {
+    RuleRefusal::new(
+        "result_certified",
+        huanjie_core::rule::CERT_1,
+        "选举结果已经确认：选票已封存，不能再计票、裁定或改动投票站".into(),
+        "the result is certified: the ballots are locked, nothing can be counted or decided any more"
+            .into(),
+    )
+    .conflict()
 }
 
 /// Where the election's nomination stands does not allow the step.

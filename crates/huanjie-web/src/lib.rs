@@ -23,6 +23,7 @@ pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod ballots;
+pub mod certification;
 pub mod clock;
 pub mod config;
 pub mod count_board;

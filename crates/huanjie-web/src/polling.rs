@@ -368,6 +368,7 @@ pub async fn scan(
             )
         }
         ScanOutcome::Refused(ScanRefusal::NoSuchStation) => Err(HttpError::NotFound),
+        ScanOutcome::Refused(ScanRefusal::Certified) => Err(crate::error::certified().into()),
         ScanOutcome::Refused(ScanRefusal::NotPrinted) => Err(RuleRefusal::new(
             "serial_not_printed",
             rule::POLL_5,

@@ -185,6 +185,10 @@ pub(super) async fn step(
     now: DateTime<Utc>,
 ) -> StoreResult<Station> {
     let mut tx = store.pool.begin().await?;
+    if super::certification::locked(&mut tx, election_id).await? {
+        tx.rollback().await?;
+        return Err(PollingStateError::Certified.into());
+    }
     let locked: Option<String> = sqlx::query_scalar(
         "SELECT code FROM stations WHERE election_id = $1 AND code = $2 FOR UPDATE",
     )
@@ -420,6 +424,13 @@ pub(super) async fn record_scans(
             other => Err(other),
         };
     }
+    if super::certification::locked(&mut tx, election_id).await? {
+        tx.rollback().await?;
+        return Ok(scans
+            .iter()
+            .map(|_| ScanOutcome::Refused(ScanRefusal::Certified))
+            .collect());
+    }
     let mut stations = std::collections::HashMap::new();
     let mut outcomes = Vec::with_capacity(scans.len());
     for scan in scans {
@@ -514,6 +525,16 @@ pub(super) async fn decide_scan(
     let number =
         i64::try_from(number).map_err(|_| StoreError::NotFound(format!("scan {number}")))?;
     let mut tx = store.pool.begin().await?;
+    // The election's row, as scans lock it: a certification cannot slip
+    // in between the check and the decision.
+    if let Err(e) = election_exists(&mut tx, election_id).await {
+        tx.rollback().await?;
+        return Err(e);
+    }
+    if super::certification::locked(&mut tx, election_id).await? {
+        tx.rollback().await?;
+        return Err(PollingStateError::Certified.into());
+    }
     let updated = sqlx::query(
         "UPDATE scans SET decision = $1, decided_by = $2, decided_at = $3 \
          WHERE election_id = $4 AND station = $5 AND number = $6 \

@@ -187,6 +187,10 @@ async fn step(
     now: DateTime<Utc>,
 ) -> StoreResult<Station> {
     let mut tx = store.pool.begin_with("BEGIN IMMEDIATE").await?;
+    if super::certification::locked(&mut tx, &election_id.to_string()).await? {
+        tx.rollback().await?;
+        return Err(PollingStateError::Certified.into());
+    }
     let Some(current) = station(&mut tx, election_id, code).await? else {
         tx.rollback().await?;
         return Err(StoreError::NotFound(format!("station {code}")));
@@ -417,6 +421,13 @@ pub(super) async fn record_scans(
     let at_text = ts(at);
     let mut stations = std::collections::HashMap::new();
     let mut tx = store.pool.begin_with("BEGIN IMMEDIATE").await?;
+    if super::certification::locked(&mut tx, &election).await? {
+        tx.rollback().await?;
+        return Ok(scans
+            .iter()
+            .map(|_| ScanOutcome::Refused(ScanRefusal::Certified))
+            .collect());
+    }
     let mut outcomes = Vec::with_capacity(scans.len());
     for scan in scans {
         match one_scan(&mut tx, &election, scan, &at_text, at, &mut stations).await {
@@ -511,6 +522,10 @@ pub(super) async fn decide_scan(
     let number =
         i64::try_from(number).map_err(|_| StoreError::NotFound(format!("scan {number}")))?;
     let mut tx = store.pool.begin_with("BEGIN IMMEDIATE").await?;
+    if super::certification::locked(&mut tx, &election).await? {
+        tx.rollback().await?;
+        return Err(PollingStateError::Certified.into());
+    }
     let updated = sqlx::query(
         "UPDATE scans SET decision = ?, decided_by = ?, decided_at = ? \
          WHERE election_id = ? AND station = ? AND number = ? \

@@ -221,3 +221,78 @@ pub async fn count_sheet(
         &format!("count-sheet-{station}.pdf"),
     ))
 }
+
+/// `POST /elections/{id}/certification` (committee): certifies the
+/// round (R-CERT-1): recounted now, signed, stored, and the ballots
+/// locked. 201 with the signed result file.
+pub async fn certify(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(election_id): Path<String>,
+) -> Result<(axum::http::StatusCode, axum::response::Response), HttpError> {
+    use axum::response::IntoResponse;
+    principal.require_committee()?;
+    let election = election_for(&state, &principal, &election_id).await?;
+    let (_, file) = crate::certification::certify(
+        &*state.store,
+        &state.rng,
+        &election,
+        &principal.username(),
+        state.clock.now(),
+    )
+    .await?;
+    Ok((
+        axum::http::StatusCode::CREATED,
+        (
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            file,
+        )
+            .into_response(),
+    ))
+}
+
+/// `GET /elections/{id}/certification`: the signed result file
+/// (`huanjie.signed-result/1`), byte for byte as certified.
+pub async fn certification(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(election_id): Path<String>,
+) -> Result<axum::response::Response, HttpError> {
+    use axum::response::IntoResponse;
+    let election = election_for(&state, &principal, &election_id).await?;
+    let store = &*state.store;
+    let certified = store.certifications(election.id).await?;
+    let (Some(c), Some(key)) = (
+        certified.into_iter().find(|c| c.round == "general"),
+        crate::certification::public_key(store, &election).await?,
+    ) else {
+        return Err(HttpError::NotFound);
+    };
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "application/json"),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"signed-result.json\"",
+            ),
+        ],
+        crate::certification::signed_file(&c, &key),
+    )
+        .into_response())
+}
+
+/// `GET /elections/{id}/public-key`: the election's published Ed25519
+/// public key (404 before anything was signed).
+pub async fn public_key(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(election_id): Path<String>,
+) -> Result<Json<Value>, HttpError> {
+    let election = election_for(&state, &principal, &election_id).await?;
+    let key = crate::certification::public_key(&*state.store, &election)
+        .await?
+        .ok_or(HttpError::NotFound)?;
+    Ok(Json(
+        json!({ "algorithm": "Ed25519", "public_key": hex::encode(key) }),
+    ))
+}

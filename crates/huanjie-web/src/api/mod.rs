@@ -90,6 +90,14 @@ pub fn routes() -> Router<AppState> {
         .route("/elections/{election_id}/result", get(count::result))
         .route("/elections/{election_id}/case", get(count::case))
         .route(
+            "/elections/{election_id}/certification",
+            get(count::certification).post(count::certify),
+        )
+        .route(
+            "/elections/{election_id}/public-key",
+            get(count::public_key),
+        )
+        .route(
             "/elections/{election_id}/reconciliation",
             get(count::reconciliation),
         )

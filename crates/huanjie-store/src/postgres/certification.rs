@@ -1,0 +1,144 @@
+//! Certification on PostgreSQL (issue 7). Schema:
+//! `migrations/postgres/0009_certification.sql`.
+
+use chrono::{DateTime, Utc};
+use sqlx::postgres::{PgConnection, PgRow};
+use sqlx::Row;
+use uuid::Uuid;
+
+use super::nomination::election_exists;
+use super::PostgresStore;
+use crate::common::{self, micros};
+use crate::{Certification, NewCertification, SigningKey, StoreError, StoreResult};
+
+fn key_from_row(row: &PgRow) -> StoreResult<SigningKey> {
+    let public: Vec<u8> = row.try_get("public_key")?;
+    Ok(SigningKey {
+        pkcs8: row.try_get("pkcs8")?,
+        public_key: public
+            .try_into()
+            .map_err(|_| StoreError::Corrupt("a signing key's public key".into()))?,
+    })
+}
+
+pub(super) async fn signing_key(
+    store: &PostgresStore,
+    election_id: Uuid,
+    candidate: &SigningKey,
+    now: DateTime<Utc>,
+) -> StoreResult<SigningKey> {
+    let mut tx = store.pool.begin().await?;
+    if let Err(e) = election_exists(&mut tx, election_id).await {
+        tx.rollback().await?;
+        return Err(e);
+    }
+    sqlx::query(
+        "INSERT INTO signing_keys (election_id, pkcs8, public_key, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (election_id) DO NOTHING",
+    )
+    .bind(election_id)
+    .bind(&candidate.pkcs8)
+    .bind(&candidate.public_key[..])
+    .bind(micros(now))
+    .execute(&mut *tx)
+    .await?;
+    let row = sqlx::query("SELECT pkcs8, public_key FROM signing_keys WHERE election_id = $1")
+        .bind(election_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let key = key_from_row(&row)?;
+    tx.commit().await?;
+    Ok(key)
+}
+
+pub(super) async fn find_signing_key(
+    store: &PostgresStore,
+    election_id: Uuid,
+) -> StoreResult<Option<SigningKey>> {
+    sqlx::query("SELECT pkcs8, public_key FROM signing_keys WHERE election_id = $1")
+        .bind(election_id)
+        .fetch_optional(&store.pool)
+        .await?
+        .map(|row| key_from_row(&row))
+        .transpose()
+}
+
+fn certification_from_row(row: &PgRow) -> StoreResult<Certification> {
+    let signature: Vec<u8> = row.try_get("signature")?;
+    Ok(Certification {
+        round: row.try_get("round")?,
+        document: row.try_get("document")?,
+        signature: signature
+            .try_into()
+            .map_err(|_| StoreError::Corrupt("a certification's signature".into()))?,
+        certified_by: row.try_get("certified_by")?,
+        certified_at: row.try_get("certified_at")?,
+    })
+}
+
+/// Whether any round of the election is certified (its ballots locked);
+/// read inside the writing transaction.
+pub(super) async fn locked(tx: &mut PgConnection, election: Uuid) -> StoreResult<bool> {
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM certifications WHERE election_id = $1")
+        .bind(election)
+        .fetch_one(&mut *tx)
+        .await?;
+    Ok(n > 0)
+}
+
+pub(super) async fn certify(
+    store: &PostgresStore,
+    election_id: Uuid,
+    new: &NewCertification,
+    now: DateTime<Utc>,
+) -> StoreResult<Certification> {
+    let mut tx = store.pool.begin().await?;
+    if let Err(e) = election_exists(&mut tx, election_id).await {
+        tx.rollback().await?;
+        return Err(e);
+    }
+    let inserted = sqlx::query(
+        "INSERT INTO certifications (election_id, round, document, signature, certified_by, certified_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(election_id)
+    .bind(&new.round)
+    .bind(&new.document)
+    .bind(&new.signature[..])
+    .bind(&new.certified_by)
+    .bind(micros(now))
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| common::write_error(e, "certification"));
+    if let Err(e) = inserted {
+        tx.rollback().await?;
+        return Err(e);
+    }
+    let row = sqlx::query(
+        "SELECT round, document, signature, certified_by, certified_at FROM certifications \
+         WHERE election_id = $1 AND round = $2",
+    )
+    .bind(election_id)
+    .bind(&new.round)
+    .fetch_one(&mut *tx)
+    .await?;
+    let certification = certification_from_row(&row)?;
+    tx.commit().await?;
+    Ok(certification)
+}
+
+pub(super) async fn certifications(
+    store: &PostgresStore,
+    election_id: Uuid,
+) -> StoreResult<Vec<Certification>> {
+    sqlx::query(
+        "SELECT round, document, signature, certified_by, certified_at FROM certifications \
+         WHERE election_id = $1 ORDER BY certified_at",
+    )
+    .bind(election_id)
+    .fetch_all(&store.pool)
+    .await?
+    .iter()
+    .map(certification_from_row)
+    .collect()
+}
