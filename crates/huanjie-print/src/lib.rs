@@ -33,7 +33,13 @@
 //! nominations, candidates, polling, counting staff, mobile-box voters,
 //! void-ballot rules, results) are built as announcements from plain input
 //! structs ([`ElectionDayNotice`] … [`ResultsNotice`], each with
-//! `announcement()`), as are the proxy and writing-assistant notices.
+//! `announcement()`), as are the proxy and writing-assistant notices and
+//! the written report to the township ([`ElectionReport`], R-CERT-1). The
+//! certificates of election (当选证书, R-CERT-2) are one page per person
+//! ([`certificates_pdf`]).
+//!
+//! Not printed but exported: the results in the NIST SP 1500-100 v2
+//! JSON form ([`nist_election_report`]).
 //!
 //! Errors carry an English message ([`std::fmt::Display`]) and a plain
 //! Chinese one for the committee ([`PrintError::message_zh`]).
@@ -46,6 +52,7 @@ mod error;
 mod export;
 mod fonts;
 mod layout;
+mod nist;
 mod notices;
 mod order;
 mod proxies;
@@ -64,14 +71,15 @@ pub use error::PrintError;
 pub use export::{voter_list_xlsx, ExportedVoter, VoterListExport};
 pub use fonts::{FontError, FontSet, FONT_DIR_ENV};
 pub use huanjie_core::registration::fingerprint::Fingerprint;
+pub use nist::{nist_election_report, NistContest, NistInput, NistRow, NistStatus};
 pub use notices::{
-    sort_by_strokes, standard_invalid_ballot_rules, Candidate, CandidatePosition, CommitteeMember,
-    CommitteeRole, CountingRole, CountingStaff, CountingStaffNotice, ElectedBody, ElectedPerson,
-    ElectionCommitteeNotice, ElectionDayNotice, FormalCandidatesNotice, InitialCandidatesNotice,
-    InvalidBallotRulesNotice, MobileBox, MobileBoxVoter, MobileBoxVoters, MobileBoxVotersNotice,
-    NominationNotice, NominationPosition, Nominee, NoticeInfo, PollingNotice, PollingStation,
-    PositionResult, PositionSeats, RegistrationPlace, ResultsNotice, Turnout,
-    VoterRegistrationNotice,
+    certificates_pdf, sort_by_strokes, standard_invalid_ballot_rules, Candidate, CandidatePosition,
+    CommitteeMember, CommitteeRole, CountingRole, CountingStaff, CountingStaffNotice, ElectedBody,
+    ElectedPerson, ElectionCertificate, ElectionCommitteeNotice, ElectionDayNotice, ElectionReport,
+    FormalCandidatesNotice, InitialCandidatesNotice, InvalidBallotRulesNotice, MobileBox,
+    MobileBoxVoter, MobileBoxVoters, MobileBoxVotersNotice, NominationNotice, NominationPosition,
+    Nominee, NoticeInfo, PollingNotice, PollingStation, PositionResult, PositionSeats,
+    RegistrationPlace, ResultsNotice, Turnout, VoterRegistrationNotice,
 };
 pub use proxies::{
     proxy_notice, writing_assistant_notice, ProxyEntry, ProxyNotice, WritingAssistantEntry,

@@ -20,16 +20,23 @@
 //! | [`MobileBoxVotersNotice`] | 流动票箱投票选民名单公告 |
 //! | [`InvalidBallotRulesNotice`] | 无效票认定规则公告 |
 //! | [`ResultsNotice`] | 选举结果公告, 居务监督委员会选举结果公告 |
+//! | [`ElectionReport`] | 关于…选举情况的报告 (to the township, R-CERT-1) |
+//!
+//! The certificates of election (当选证书, R-CERT-2) are not notices but
+//! one page per person: [`ElectionCertificate`] and [`certificates_pdf`].
 
 mod candidates;
+mod certificate;
 mod election;
 mod polling;
+mod report;
 mod results;
 
 pub use candidates::{
     Candidate, CandidatePosition, FormalCandidatesNotice, InitialCandidatesNotice,
     NominationNotice, NominationPosition, Nominee,
 };
+pub use certificate::{certificates_pdf, ElectionCertificate};
 pub use election::{
     CommitteeMember, CommitteeRole, ElectionCommitteeNotice, ElectionDayNotice, PositionSeats,
     RegistrationPlace, VoterRegistrationNotice,
@@ -39,6 +46,7 @@ pub use polling::{
     InvalidBallotRulesNotice, MobileBox, MobileBoxVoter, MobileBoxVoters, MobileBoxVotersNotice,
     PollingNotice, PollingStation,
 };
+pub use report::ElectionReport;
 pub use results::{ElectedBody, ElectedPerson, PositionResult, ResultsNotice, Turnout};
 
 use crate::{zh, Announcement, AnnouncementTable, Block, CellAlign, PrintError, TableColumn};
