@@ -2552,6 +2552,34 @@ async fn count_board_and_reviews(app: TestApp) {
         "R-CERT-1",
         "already_certified",
     );
+    // A void round (5 of hundreds voted, R-CNT-3): no announcement of
+    // winners, no certificates; the report still goes to the township.
+    let reply = call(
+        &app,
+        Method::GET,
+        &format!("{e}/documents/results"),
+        &token,
+        None,
+    )
+    .await;
+    refused(&reply, StatusCode::CONFLICT, "R-CNT-3", "round_void");
+    let reply = call(
+        &app,
+        Method::GET,
+        &format!("{e}/documents/certificates"),
+        &token,
+        None,
+    )
+    .await;
+    refused(&reply, StatusCode::CONFLICT, "R-CNT-3", "round_void");
+    let report = pdf_text(
+        &app,
+        &token,
+        &format!("{e}/documents/report?township=和平街道"),
+        "report",
+    )
+    .await;
+    assert!(report.contains("R-CNT-3"), "{report}");
     let reply = scan(&serials[6], ballot.clone()).await;
     refused(&reply, StatusCode::CONFLICT, "R-CERT-1", "result_certified");
     let reply = call(
@@ -2585,6 +2613,205 @@ async fn count_board_and_reviews(app: TestApp) {
     assert!(end.is_ok(), "the event stream ended");
 }
 
+/// After certification (issue 7, item 4): a valid round (more than half
+/// of the registered voters voted, R-CNT-3) certified, then its results
+/// announcement, the certificate of the one person elected, the report to
+/// the township and the exports, all from the certified document; none
+/// before certification.
+async fn certified_documents(app: TestApp) {
+    let token = app.set_up_committee("chair").await.unwrap();
+    let day = today() + Duration::days(31);
+    let (e, v) = published_election(&app, &token, "city-2009", day, 46).await;
+    fix_formal_list(&app, &token, &e, &v).await;
+    let status = ok(
+        &call(
+            &app,
+            Method::GET,
+            &format!("{e}/registration"),
+            &token,
+            None,
+        )
+        .await,
+        StatusCode::OK,
+    );
+    let registered = status["registered"].as_u64().expect("the registered base");
+    let voted = registered / 2 + 1;
+    ok(
+        &call(
+            &app,
+            Method::POST,
+            &format!("{e}/stations"),
+            &token,
+            Some(json!({"code": "central", "name": "中心投票站", "kind": "central"})),
+        )
+        .await,
+        StatusCode::CREATED,
+    );
+    appoint_scrutineers(&app, &token, &e, &v, "中心投票站", 300).await;
+    let printed = ok(
+        &call(
+            &app,
+            Method::POST,
+            &format!("{e}/ballot-batches"),
+            &token,
+            Some(json!({"station": "central", "count": voted + 5})),
+        )
+        .await,
+        StatusCode::CREATED,
+    );
+    let serials: Vec<String> = printed["serials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_owned())
+        .collect();
+    let clerk = ok(
+        &call(
+            &app,
+            Method::POST,
+            &format!("{e}/station-tokens"),
+            &token,
+            Some(json!({"station": "central"})),
+        )
+        .await,
+        StatusCode::CREATED,
+    )["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let at = |step: &str| format!("{e}/stations/central/{step}");
+    ok(
+        &call(&app, Method::POST, &at("open"), &clerk, None).await,
+        StatusCode::OK,
+    );
+    ok(
+        &call(
+            &app,
+            Method::POST,
+            &at("issued"),
+            &clerk,
+            Some(json!({"count": voted})),
+        )
+        .await,
+        StatusCode::OK,
+    );
+    ok(
+        &call(&app, Method::POST, &at("close"), &clerk, None).await,
+        StatusCode::OK,
+    );
+    scan_load(
+        &app,
+        &e,
+        &clerk,
+        &serials[..usize::try_from(voted).unwrap()],
+        8,
+    )
+    .await;
+
+    let reply = call(
+        &app,
+        Method::GET,
+        &format!("{e}/documents/results"),
+        &token,
+        None,
+    )
+    .await;
+    refused(&reply, StatusCode::CONFLICT, "R-CERT-1", "not_certified");
+    ok(
+        &call(
+            &app,
+            Method::POST,
+            &format!("{e}/certification"),
+            &token,
+            None,
+        )
+        .await,
+        StatusCode::CREATED,
+    );
+    let result = ok(
+        &call(&app, Method::GET, &format!("{e}/result"), &token, None).await,
+        StatusCode::OK,
+    );
+    assert_eq!(result["valid"], true, "{result}");
+    let director = &result["contests"][0];
+    assert_eq!(director["id"], "director");
+    assert_eq!(director["elected"], json!(["1"]), "{result}");
+    let member = &result["contests"][1];
+    assert_eq!(member["unfilled"], 4);
+
+    let notice = pdf_text(&app, &token, &format!("{e}/documents/results"), "results").await;
+    assert!(notice.contains("选举结果公告"), "{notice}");
+    assert!(notice.contains(&format!("参加投票：{voted}人")), "{notice}");
+    assert!(
+        notice.contains(&format!("登记选民：{registered}人")),
+        "{notice}"
+    );
+    assert!(notice.contains("委员应选4名，当选0名"), "{notice}");
+    let certificates = pdf_text(
+        &app,
+        &token,
+        &format!("{e}/documents/certificates"),
+        "certificates",
+    )
+    .await;
+    assert_eq!(
+        certificates.matches("当选证书").count(),
+        1,
+        "{certificates}"
+    );
+    assert!(
+        certificates.contains(&format!("获得参加投票选民过半数赞成票（{voted}票）")),
+        "{certificates}"
+    );
+    assert!(certificates.contains("当选为"), "{certificates}");
+    let reply = call(
+        &app,
+        Method::GET,
+        &format!("{e}/documents/report"),
+        &token,
+        None,
+    )
+    .await;
+    assert_eq!(reply.0, StatusCode::BAD_REQUEST);
+    let report = pdf_text(
+        &app,
+        &token,
+        &format!("{e}/documents/report?township=和平街道办事处"),
+        "report",
+    )
+    .await;
+    for expected in ["和平街道办事处", "特此报告", "中心投票站", "另行选举"] {
+        assert!(report.contains(expected), "{expected} in {report}");
+    }
+    let exported = ok(
+        &call(
+            &app,
+            Method::GET,
+            &format!("{e}/documents/results.json"),
+            &token,
+            None,
+        )
+        .await,
+        StatusCode::OK,
+    );
+    assert_eq!(exported["format"], "huanjie.signed-result/1");
+    assert_eq!(exported["result"], result);
+    let nist = ok(
+        &call(
+            &app,
+            Method::GET,
+            &format!("{e}/documents/results.nist.json"),
+            &token,
+            None,
+        )
+        .await,
+        StatusCode::OK,
+    );
+    assert_eq!(nist["@type"], "ElectionResults.ElectionReport");
+    assert_eq!(nist["Status"], "certified");
+    app.stop().await.unwrap();
+}
+
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -2602,7 +2829,8 @@ on_both_backends!(
     polling_day,
     concurrent_scans_count_once,
     scans_survive_sigkill,
-    count_board_and_reviews
+    count_board_and_reviews,
+    certified_documents
 );
 
 mod bench {

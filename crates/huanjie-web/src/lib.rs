@@ -28,6 +28,7 @@ pub mod clock;
 pub mod config;
 pub mod count_board;
 pub mod demo;
+pub mod documents;
 pub mod elections;
 pub mod error;
 pub mod i18n;

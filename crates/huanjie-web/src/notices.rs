@@ -42,7 +42,7 @@ pub const KINDS: [&str; 9] = [
     "invalid-ballot-rules",
 ];
 
-fn info(election: &Election, issue_date: chrono::NaiveDate) -> NoticeInfo {
+pub(crate) fn info(election: &Election, issue_date: chrono::NaiveDate) -> NoticeInfo {
     NoticeInfo {
         election_title: election.title.clone(),
         committee_name: committee_name(election),

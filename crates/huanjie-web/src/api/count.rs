@@ -296,3 +296,101 @@ pub async fn public_key(
         json!({ "algorithm": "Ed25519", "public_key": hex::encode(key) }),
     ))
 }
+
+/// `GET /elections/{id}/documents/{kind}[?township=]`: what follows
+/// certification, made from the certified document: `results` (选举结果公告),
+/// `certificates` (当选证书, one page per winner), `report` (the report
+/// to the township, `township` required) as PDFs; `results.json` (the
+/// certified document) and `results.nist.json` (NIST SP 1500-100).
+pub async fn document(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((election_id, kind)): Path<(String, String)>,
+    Query(query): Query<DocumentQuery>,
+) -> Result<axum::response::Response, HttpError> {
+    let election = election_for(&state, &principal, &election_id).await?;
+    let store = &*state.store;
+    let certified = crate::documents::certified(store, &election).await?;
+    let today = crate::registration::today(state.clock.now());
+    let pdf = |bytes: Result<Vec<u8>, huanjie_print::PrintError>, rule, name: &str| {
+        bytes
+            .map(|b| crate::pdf::download(b, "application/pdf", name))
+            .map_err(|e| crate::pdf::print_error(e, rule))
+    };
+    let fonts = || crate::pdf::fonts();
+    let valid = certified.document["result"]["valid"].as_bool() == Some(true);
+    let void = || -> HttpError {
+        RuleRefusal::new(
+            "round_void",
+            rule::CNT_3,
+            "本轮选举无效（见选举情况报告中的原因），没有当选人员可以公告或发证".into(),
+            "this round is void (the report gives why): there is no one elected to announce or certify"
+                .into(),
+        )
+        .conflict()
+        .into()
+    };
+    match kind.as_str() {
+        "results" | "certificates" if !valid => Err(void()),
+        "results" => pdf(
+            crate::documents::results_notice(&election, &certified, today)
+                .announcement()
+                .to_pdf(fonts()?),
+            rule::CERT_1,
+            "results.pdf",
+        ),
+        "certificates" => {
+            let certificates = crate::documents::certificates(&election, &certified, today);
+            if certificates.is_empty() {
+                return Err(RuleRefusal::new(
+                    "no_one_elected",
+                    rule::CERT_2,
+                    "本轮没有当选人员，无需发当选证书".into(),
+                    "no one was elected in this round: there is no certificate to issue".into(),
+                )
+                .conflict()
+                .into());
+            }
+            pdf(
+                huanjie_print::certificates_pdf(fonts()?, &certificates),
+                rule::CERT_2,
+                "certificates.pdf",
+            )
+        }
+        "report" => {
+            let township = query.township.as_deref().map(str::trim).unwrap_or("");
+            if township.is_empty() {
+                return Err(HttpError::BadRequest(crate::error::Message {
+                    code: "township",
+                    zh: "请填写报送的街道办事处或乡镇（township）".into(),
+                    en: "township: the township or street office the report goes to".into(),
+                }));
+            }
+            let report =
+                crate::documents::report(store, &election, &certified, township, today).await?;
+            pdf(
+                report.announcement().to_pdf(fonts()?),
+                rule::CERT_1,
+                "report.pdf",
+            )
+        }
+        "results.json" => Ok(crate::pdf::download(
+            serde_json::to_vec_pretty(&certified.document)
+                .map_err(|e| HttpError::Internal(e.into()))?,
+            "application/json",
+            "results.json",
+        )),
+        "results.nist.json" => Ok(crate::pdf::download(
+            serde_json::to_vec_pretty(&crate::documents::nist(&election, &certified))
+                .map_err(|e| HttpError::Internal(e.into()))?,
+            "application/json",
+            "results.nist.json",
+        )),
+        _ => Err(HttpError::NotFound),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DocumentQuery {
+    township: Option<String>,
+}

@@ -98,6 +98,10 @@ pub fn routes() -> Router<AppState> {
             get(count::public_key),
         )
         .route(
+            "/elections/{election_id}/documents/{kind}",
+            get(count::document),
+        )
+        .route(
             "/elections/{election_id}/reconciliation",
             get(count::reconciliation),
         )
