@@ -13,7 +13,9 @@
 //! - [`nomination`]: sizes, nomination, formal candidates, the election
 //!   committee, counting staff and the calendar (R-BODY-*, R-NOM-*).
 //! - [`serial`]: ballot serials and their verification (R-POLL-5).
+//! - [`audit`]: the audit log's hash chain and signed checkpoints.
 
+pub mod audit;
 pub mod counting;
 pub mod nomination;
 pub mod polling;
