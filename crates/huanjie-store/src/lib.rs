@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 mod arrangements;
+mod audit;
 mod ballots;
 mod certification;
 mod common;
@@ -28,6 +29,7 @@ mod registration;
 pub mod sqlite;
 
 pub use arrangements::*;
+pub use audit::{AuditError, MAX_AUDIT_PAGE};
 pub use ballots::*;
 pub use certification::*;
 pub use nomination::*;
@@ -363,6 +365,10 @@ pub enum StoreError {
     /// ballots before polls open). Nothing was written.
     #[error(transparent)]
     Polling(#[from] PollingStateError),
+    /// An audit write the log does not take (an entry it refuses, a
+    /// checkpoint that does not match it). Nothing was written.
+    #[error(transparent)]
+    Audit(#[from] AuditError),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -838,6 +844,42 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> StoreResult<Certification>;
     async fn certifications(&self, election_id: Uuid) -> StoreResult<Vec<Certification>>;
+
+    // --- audit log (issue 8) --------------------------------------------------
+    /// Appends a group of events in ONE transaction (callers batch), each
+    /// after its chain's head as read inside the transaction
+    /// (`huanjie_core::audit::next`), in the group's order; returns the
+    /// entries as stored. Appenders to one chain take turns, so a chain
+    /// never forks or skips a number. `Audit(Entry(..))` for an event the
+    /// chain refuses (a float, a whole resident ID): nothing is written.
+    async fn append_audit(
+        &self,
+        entries: &[huanjie_core::audit::NewEntry],
+    ) -> StoreResult<Vec<huanjie_core::audit::Entry>>;
+    /// A chain's entries numbered above `after_seq`, in order, at most
+    /// `limit` (capped at [`MAX_AUDIT_PAGE`]).
+    async fn list_audit(
+        &self,
+        chain: Uuid,
+        after_seq: u64,
+        limit: u32,
+    ) -> StoreResult<Vec<huanjie_core::audit::Entry>>;
+    /// A chain's last entry (`None`: empty).
+    async fn audit_head(&self, chain: Uuid) -> StoreResult<Option<huanjie_core::audit::Entry>>;
+    /// Stores a signed checkpoint. `Audit(Checkpoint(..))` when it does
+    /// not describe the stored log (its size beyond the log, another hash
+    /// at its size); `Conflict` when the chain has one at that size. The
+    /// caller has signed it (the store holds no key).
+    async fn add_checkpoint(
+        &self,
+        checkpoint: &huanjie_core::audit::Checkpoint,
+        signature: [u8; 64],
+    ) -> StoreResult<()>;
+    /// A chain's checkpoints with their signatures, smallest size first.
+    async fn list_checkpoints(
+        &self,
+        chain: Uuid,
+    ) -> StoreResult<Vec<(huanjie_core::audit::Checkpoint, [u8; 64])>>;
 }
 
 /// Which adapter a database URL selects.

@@ -27,6 +27,7 @@ use crate::{
 use crate::{NewScan, NewStation, Receipt, ScanOutcome, Station};
 use huanjie_core::profile::RegistrationRules;
 
+mod audit;
 mod ballots;
 mod certification;
 mod nomination;
@@ -925,6 +926,42 @@ impl Store for PostgresStore {
             }
             .map_err(|e| StoreError::Corrupt(format!("arrangements: {e}"))),
         }
+    }
+
+    // --- audit log (issue 8) --------------------------------------------------
+    async fn append_audit(
+        &self,
+        entries: &[huanjie_core::audit::NewEntry],
+    ) -> StoreResult<Vec<huanjie_core::audit::Entry>> {
+        audit::append(self, entries).await
+    }
+
+    async fn list_audit(
+        &self,
+        chain: Uuid,
+        after_seq: u64,
+        limit: u32,
+    ) -> StoreResult<Vec<huanjie_core::audit::Entry>> {
+        audit::list(self, chain, after_seq, limit).await
+    }
+
+    async fn audit_head(&self, chain: Uuid) -> StoreResult<Option<huanjie_core::audit::Entry>> {
+        audit::last(self, chain).await
+    }
+
+    async fn add_checkpoint(
+        &self,
+        checkpoint: &huanjie_core::audit::Checkpoint,
+        signature: [u8; 64],
+    ) -> StoreResult<()> {
+        audit::add_checkpoint(self, checkpoint, signature).await
+    }
+
+    async fn list_checkpoints(
+        &self,
+        chain: Uuid,
+    ) -> StoreResult<Vec<(huanjie_core::audit::Checkpoint, [u8; 64])>> {
+        audit::checkpoints(self, chain).await
     }
 }
 
