@@ -2812,6 +2812,256 @@ async fn certified_documents(app: TestApp) {
     app.stop().await.unwrap();
 }
 
+/// A rendered page as 8-bit grey: (width, height, pixels).
+fn grey_png(bytes: &[u8]) -> (usize, usize, Vec<u8>) {
+    let mut decoder = png::Decoder::new(bytes);
+    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let (w, h) = (info.width as usize, info.height as usize);
+    let channels = buf.len() / (w * h);
+    let grey = buf.chunks(channels).take(w * h).map(|p| p[0]).collect();
+    (w, h, grey)
+}
+
+fn png_of(w: usize, h: usize, grey: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut out, w as u32, h as u32);
+        encoder.set_color(png::ColorType::Grayscale);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().unwrap();
+        writer.write_image_data(grey).unwrap();
+    }
+    out
+}
+
+/// Paints a mark target's inside (`level`: 0 black … 255 white), in a
+/// page rendered at `dpi`.
+fn paint(page: &mut (usize, usize, Vec<u8>), rect: huanjie_print::BoxMm10, dpi: usize, level: u8) {
+    let px = |mm10: i32| usize::try_from(mm10).unwrap() * dpi / 254;
+    let (w, _, pixels) = page;
+    for y in px(rect.y + 8)..px(rect.y + rect.height - 8) {
+        for x in px(rect.x + 8)..px(rect.x + rect.width - 8) {
+            pixels[y * *w + x] = level;
+        }
+    }
+}
+
+/// Ballots counted from scanned images (issue 6): the batch printed by
+/// the system, rendered at 150 dpi, one ballot marked in ink, one with a
+/// faint grey smear where a mark would be, one blank; each uploaded as a
+/// PNG and read by the mark reader. The clear mark is counted, the smear
+/// goes to the review queue (never decided by the machine), the blank is
+/// counted with no marks; the same upload again is a replay; a PDF
+/// without page images (the printer's own file) is refused, nothing
+/// stored.
+async fn scanned_images_are_counted(app: TestApp) {
+    let token = app.set_up_committee("chair").await.unwrap();
+    let day = today() + Duration::days(31);
+    let (e, v) = published_election(&app, &token, "city-2009", day, 47).await;
+    fix_formal_list(&app, &token, &e, &v).await;
+    ok(
+        &call(
+            &app,
+            Method::POST,
+            &format!("{e}/stations"),
+            &token,
+            Some(json!({"code": "central", "name": "中心投票站", "kind": "central"})),
+        )
+        .await,
+        StatusCode::CREATED,
+    );
+    appoint_scrutineers(&app, &token, &e, &v, "中心投票站", 300).await;
+    let printed = ok(
+        &call(
+            &app,
+            Method::POST,
+            &format!("{e}/ballot-batches"),
+            &token,
+            Some(json!({"station": "central", "count": 3})),
+        )
+        .await,
+        StatusCode::CREATED,
+    );
+    let serials: Vec<String> = printed["serials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_owned())
+        .collect();
+    let batch = printed["batch"]["id"].as_str().unwrap().to_owned();
+    let pdf = app
+        .client()
+        .get(app.url(&format!("/api/v1{e}/ballot-batches/{batch}/pdf")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+    let clerk = ok(
+        &call(
+            &app,
+            Method::POST,
+            &format!("{e}/station-tokens"),
+            &token,
+            Some(json!({"station": "central"})),
+        )
+        .await,
+        StatusCode::CREATED,
+    )["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for step in ["open", "close"] {
+        ok(
+            &call(
+                &app,
+                Method::POST,
+                &format!("{e}/stations/central/{step}"),
+                &clerk,
+                None,
+            )
+            .await,
+            StatusCode::OK,
+        );
+    }
+
+    // Where the targets are: the election's ballot as the server lays it out.
+    let store = huanjie_store::connect(&app.database_url).await.unwrap();
+    let id: uuid::Uuid = e.trim_start_matches("/elections/").parse().unwrap();
+    let election = store.get_election(id).await.unwrap().unwrap();
+    let layout = huanjie_web::ballots::layout(&*store, &election, huanjie_print::Paper::A4)
+        .await
+        .unwrap();
+    let geometry =
+        huanjie_print::ballot_geometry(huanjie_web::pdf::fonts().unwrap(), &layout).unwrap();
+    let target = |contest: usize, row: usize, choice: huanjie_print::Choice| {
+        geometry.targets.iter().find(|t| t.contest == contest && t.choice == choice
+            && matches!(&t.row, huanjie_print::Row::Candidate { index, .. } if *index == row)).unwrap().rect
+    };
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("batch.pdf"), &pdf).unwrap();
+    let out = std::process::Command::new("pdftoppm")
+        .args(["-r", "150", "-gray", "-png"])
+        .arg(dir.path().join("batch.pdf"))
+        .arg(dir.path().join("page"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let mut pages: Vec<(usize, usize, Vec<u8>)> = (1..=3)
+        .map(|i| grey_png(&std::fs::read(dir.path().join(format!("page-{i}.png"))).unwrap()))
+        .collect();
+    use huanjie_print::Choice;
+    paint(&mut pages[0], target(0, 0, Choice::For), 150, 0);
+    paint(&mut pages[0], target(1, 1, Choice::Against), 150, 0);
+    paint(&mut pages[1], target(0, 0, Choice::For), 150, 0);
+    paint(&mut pages[1], target(1, 0, Choice::Against), 150, 215);
+
+    let upload = |bytes: Vec<u8>| {
+        let (app, url, clerk) = (
+            &app,
+            app.url(&format!("/api/v1{e}/stations/central/scan-images")),
+            clerk.clone(),
+        );
+        async move {
+            let reply = app
+                .client()
+                .post(url)
+                .bearer_auth(clerk)
+                .body(bytes)
+                .send()
+                .await
+                .unwrap();
+            let status = reply.status();
+            (status, reply.json::<Value>().await.unwrap())
+        }
+    };
+    let mut receipts = Vec::new();
+    for (i, page) in pages.iter().enumerate() {
+        let answer = ok(
+            &upload(png_of(page.0, page.1, &page.2)).await,
+            StatusCode::OK,
+        );
+        let outcome = &answer["pages"][0];
+        assert_eq!(
+            outcome["serial"].as_str(),
+            Some(serials[i].as_str()),
+            "{answer}"
+        );
+        assert!(outcome["error"].is_null(), "{answer}");
+        receipts.push(outcome["receipt"].clone());
+        match i {
+            0 => {
+                assert_eq!(outcome["reasons"], json!([]), "{answer}");
+                assert_eq!(
+                    outcome["receipt"]["marks"],
+                    r#"{"marks":{"director":{"1":"for"},"member":{"2":"against"}}}"#
+                );
+            }
+            1 => {
+                assert_eq!(
+                    outcome["reasons"],
+                    json!([{"kind": "ambiguous", "position": "member", "row": "1", "choice": "against"}]),
+                    "{answer}"
+                );
+                assert_eq!(
+                    outcome["receipt"]["marks"],
+                    r#"{"marks":{"director":{"1":"for"}}}"#
+                );
+            }
+            _ => assert_eq!(outcome["receipt"]["marks"], r#"{"marks":{}}"#, "{answer}"),
+        }
+    }
+    // The same scan again: the first receipt, nothing new.
+    let again = ok(
+        &upload(png_of(pages[0].0, pages[0].1, &pages[0].2)).await,
+        StatusCode::OK,
+    );
+    assert_eq!(again["pages"][0]["receipt"]["replayed"], true, "{again}");
+    assert_eq!(
+        again["pages"][0]["receipt"]["number"],
+        receipts[0]["number"]
+    );
+    // The smear waits for a person.
+    let queue = ok(
+        &call(&app, Method::GET, &format!("{e}/reviews"), &clerk, None).await,
+        StatusCode::OK,
+    );
+    assert_eq!(queue["reviews"].as_array().unwrap().len(), 1, "{queue}");
+    assert_eq!(
+        queue["reviews"][0]["serial"].as_str(),
+        Some(serials[1].as_str())
+    );
+    // The printer's PDF has no scanned page in it: the first page is
+    // refused in words, the pages after it are named as not read (not
+    // silently dropped), nothing is stored.
+    let reply = upload(pdf.to_vec()).await;
+    assert_eq!(reply.0, StatusCode::OK);
+    let refused_pages = reply.1["pages"].as_array().unwrap();
+    assert_eq!(refused_pages.len(), 3, "{reply:?}");
+    assert_eq!(refused_pages[0]["error"]["code"], "page_unreadable");
+    assert!(refused_pages[0]["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("无法识别"));
+    for p in &refused_pages[1..] {
+        assert_eq!(p["error"]["code"], "page_not_read", "{p}");
+    }
+    assert!(refused_pages.iter().all(|p| p["receipt"].is_null()));
+    let stations = ok(
+        &call(&app, Method::GET, &format!("{e}/stations"), &token, None).await,
+        StatusCode::OK,
+    );
+    assert_eq!(stations["stations"][0]["scanned"], 3);
+    app.stop().await.unwrap();
+}
+
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -2830,7 +3080,8 @@ on_both_backends!(
     concurrent_scans_count_once,
     scans_survive_sigkill,
     count_board_and_reviews,
-    certified_documents
+    certified_documents,
+    scanned_images_are_counted
 );
 
 mod bench {

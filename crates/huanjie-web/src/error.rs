@@ -465,6 +465,33 @@ struct ErrorDetail<'a> {
     details: Option<&'a serde_json::Value>,
 }
 
+impl HttpError {
+    /// The error as a response body would carry it (`{"error": {…}}`'s
+    /// inside), for answers that report several outcomes at once; logged
+    /// like a response.
+    pub fn public_json(&self) -> serde_json::Value {
+        self.log();
+        let body = ErrorBody {
+            error: ErrorDetail {
+                message: self.message(),
+                fields: self.fields(),
+                rule: match self {
+                    HttpError::Rule(r) => Some(r.rule),
+                    _ => None,
+                },
+                details: match self {
+                    HttpError::Rule(r) if !r.details.is_null() => Some(&r.details),
+                    _ => None,
+                },
+            },
+        };
+        serde_json::to_value(&body)
+            .ok()
+            .and_then(|mut v| v.get_mut("error").map(serde_json::Value::take))
+            .unwrap_or(serde_json::Value::Null)
+    }
+}
+
 impl IntoResponse for HttpError {
     fn into_response(self) -> Response {
         self.log();

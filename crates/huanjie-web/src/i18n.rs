@@ -488,6 +488,7 @@ messages! {
     rv_reason_ambiguous => "{}第{}位候选人（{}）的“{}”格划记不清", "{}, candidate {} ({}): the “{}” mark is unclear";
     rv_reason_overvote => "{}第{}位候选人（{}）一行划了不止一个格", "{}, candidate {} ({}): more than one box marked on the row";
     rv_reason_write_in => "{}另选他人第{}栏有笔迹，请按纸质选票填写姓名", "{}, write-in row {} has ink: type the name off the paper";
+    rv_reason_placement => "扫描件的一个角标找不到：请对照纸质选票核对划票位置", "A corner square of the scan is missing: check the marks against the paper ballot";
     rv_scanned => "扫描所得", "As scanned";
     rv_scanned_at => "扫描时间", "Scanned at";
     rv_unreadable_whole => "整张无法辨认", "Unreadable as a whole";

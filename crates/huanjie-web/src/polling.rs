@@ -150,6 +150,9 @@ pub enum ReviewReason {
     RowOvervote { position: String, row: String },
     /// A 另选他人 name box has ink: the name is typed by a person.
     WriteIn { position: String, index: usize },
+    /// A corner square of the scan could not be found: the marks were
+    /// read from where the other three put them, and a person checks.
+    Placement,
 }
 
 impl ReviewReason {

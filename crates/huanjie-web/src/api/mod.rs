@@ -81,6 +81,11 @@ pub fn routes() -> Router<AppState> {
             post(polling::scan),
         )
         .route(
+            "/elections/{election_id}/stations/{station}/scan-images",
+            post(polling::scan_images)
+                .layer(DefaultBodyLimit::max(crate::omr_upload::UPLOAD_LIMIT)),
+        )
+        .route(
             "/elections/{election_id}/stations/{station}/scans/{number}/decision",
             post(count::decide),
         )

@@ -164,3 +164,50 @@ pub async fn scan(
     };
     Ok((status, Json(to_json(&receipt)?)))
 }
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ImagesQuery {
+    /// `a4` (the default) or `a3`: the paper the ballots were printed on.
+    paper: Option<String>,
+}
+
+/// `POST /elections/{id}/stations/{station}/scan-images[?paper=a3]` with
+/// the scan as the body (PNG, JPEG, TIFF or PDF; one ballot a page):
+/// every page read by the mark reader and counted like a scan; 200 with
+/// one outcome per page (stored, stored for a person to decide, or why
+/// nothing was stored).
+pub async fn scan_images(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((election_id, station)): Path<(String, String)>,
+    axum::extract::Query(query): axum::extract::Query<ImagesQuery>,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, HttpError> {
+    let election = election_for(&state, &principal, &election_id).await?;
+    require_station_staff(&principal, election.id, &station)?;
+    let paper = match query.paper.as_deref() {
+        None => huanjie_print::Paper::A4,
+        Some(p) => huanjie_print::Paper::parse(p).ok_or_else(|| {
+            HttpError::BadRequest(crate::error::Message {
+                code: "paper",
+                zh: "纸张（paper）应为 a4 或 a3".into(),
+                en: "paper: must be a4 or a3".into(),
+            })
+        })?,
+    };
+    let by = match &principal {
+        Principal::Clerk(token) => format!("station:{}", token.station),
+        _ => principal.username(),
+    };
+    let pages = crate::omr_upload::count_images(
+        &state,
+        &election,
+        &station,
+        body,
+        paper,
+        &by,
+        state.clock.now(),
+    )
+    .await?;
+    Ok(Json(json!({ "pages": to_json(&pages)? })))
+}

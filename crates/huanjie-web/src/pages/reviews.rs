@@ -172,6 +172,7 @@ fn reason_text(reason: &ReviewReason, contests: &[Contest], t: &Texts) -> String
             t.rv_reason_write_in,
             &[&position_label(position, t), &(index + 1).to_string()],
         ),
+        ReviewReason::Placement => t.rv_reason_placement.to_owned(),
     }
 }
 
