@@ -224,24 +224,33 @@ pub fn read_ballot(
             // A name fills a few centimetres of a box that may be much
             // longer (on A3, 13 cm): the box is read as squares as tall
             // as its inside, and judged by its most inked square. A name
-            // leaves most of the box blank, so the box's own paper is
-            // the paper's grey here.
+            // leaves most of the box blank, so the paper's grey for a
+            // square is that of the square and its two neighbours (local,
+            // as the lighting of a scan may change along a long box).
             let [u0, v0, u1, v1] = inner(w.rect, inset);
             let side = (v1 - v0).max(1.0);
             let tiles = ((u1 - u0) / side).ceil().max(1.0) as usize;
             let width = (u1 - u0) / tiles as f64;
-            let mut hist = [0u32; 256];
-            let squares: Vec<marks::Ink> = (0..tiles)
-                .map(|i| {
+            let mut hists = vec![[0u32; 256]; tiles];
+            let squares: Vec<marks::Ink> = hists
+                .iter_mut()
+                .enumerate()
+                .map(|(i, hist)| {
                     let x = u0 + width * i as f64;
-                    measure([x, v0, x + width, v1], Some(&mut hist))
+                    measure([x, v0, x + width, v1], Some(hist))
                 })
                 .collect();
-            let paper = paper_level(&hist, &levels);
             let fill = squares.iter().map(|s| s.fill()).max().unwrap_or(0);
             let darkness = squares
                 .iter()
-                .map(|s| s.darkness(paper, &levels))
+                .enumerate()
+                .map(|(i, s)| {
+                    let mut near = [0u32; 256];
+                    for h in &hists[i.saturating_sub(1)..(i + 2).min(tiles)] {
+                        near.iter_mut().zip(h).for_each(|(a, b)| *a += b);
+                    }
+                    s.darkness(paper_level(&near, &levels), &levels)
+                })
                 .max()
                 .unwrap_or(0);
             let state = if squares.iter().any(|s| s.outside > 0) {
