@@ -111,6 +111,34 @@ pub struct Election {
     pub election_day: NaiveDate,
     pub seats: Vec<PositionSeats>,
     pub created_at: DateTime<Utc>,
+    /// A further election or tie-break vote: the round it follows and
+    /// what it holds (`None` for the general round).
+    pub round: Option<RoundOf>,
+}
+
+/// What makes an election a later round of another (issue 7).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoundOf {
+    /// The round it follows (certified).
+    pub parent: Uuid,
+    /// `further` (另行选举, R-CNT-7) or `tie-break` (再次投票, R-CNT-6).
+    pub kind: String,
+    /// 2, 3 … (the general round is 1).
+    pub number: u32,
+    /// JSON `[{position, seats, candidates: [{name, gender}]}]`, in the
+    /// order printed.
+    pub contests: String,
+}
+
+/// A later round to create from a certified one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRound {
+    pub kind: String,
+    pub title: String,
+    pub election_day: NaiveDate,
+    pub seats: Vec<PositionSeats>,
+    /// As [`RoundOf::contests`].
+    pub contests: String,
 }
 
 /// The three roles. Station clerks do not have user accounts: they sign in
@@ -824,6 +852,17 @@ pub trait Store: Send + Sync + 'static {
     /// receiver that lags is told so (`RecvError::Lagged`) and should
     /// recount.
     fn changes(&self) -> tokio::sync::broadcast::Receiver<Change>;
+
+    /// Creates a later round of `parent` (a further election or a
+    /// tie-break vote) in ONE transaction: the election, numbered after
+    /// the parent, with the parent's stations (fresh polls) and counting
+    /// staff copied.
+    async fn create_round(
+        &self,
+        parent: Uuid,
+        new: &NewRound,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Election>;
 
     // --- certification (issue 7) ----------------------------------------------
     /// The election's signing key: `candidate` is stored if the election

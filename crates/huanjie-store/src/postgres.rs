@@ -34,6 +34,7 @@ mod nomination;
 mod polling;
 mod registration;
 mod roll;
+mod rounds;
 
 static MIGRATOR: Migrator = sqlx::migrate!("../../migrations/postgres");
 
@@ -132,10 +133,27 @@ impl PostgresStore {
 }
 
 const ELECTION_SELECT: &str = "SELECT e.id, e.body_kind, e.title, e.profile, e.election_day, \
-     e.created_at, s.position, s.seats \
+     e.created_at, e.parent_id, e.round_kind, e.round_number, e.round_contests, \
+     s.position, s.seats \
      FROM elections e LEFT JOIN election_seats s ON s.election_id = e.id";
 
 const ELECTION_ORDER: &str = " ORDER BY e.created_at DESC, e.seq DESC, s.ordinal ASC";
+
+/// The round columns of an election row.
+fn round_of(parent: Option<Uuid>, row: &PgRow) -> StoreResult<Option<crate::RoundOf>> {
+    let Some(parent) = parent else {
+        return Ok(None);
+    };
+    let number: i32 = row.try_get("round_number")?;
+    let contests: Option<String> = row.try_get("round_contests")?;
+    Ok(Some(crate::RoundOf {
+        parent,
+        kind: row.try_get("round_kind")?,
+        number: u32::try_from(number)
+            .map_err(|_| StoreError::Corrupt(format!("round number {number}")))?,
+        contests: contests.unwrap_or_else(|| "[]".to_owned()),
+    }))
+}
 
 /// Folds the joined election/seat rows (grouped by election, seats in
 /// ballot order) into elections.
@@ -161,6 +179,7 @@ fn elections_from_rows(rows: Vec<PgRow>) -> StoreResult<Vec<Election>> {
                 election_day: day,
                 seats: Vec::new(),
                 created_at: row.try_get("created_at")?,
+                round: round_of(row.try_get("parent_id")?, &row)?,
             });
         }
         if let (Some(election), Some(seat)) = (out.last_mut(), seat) {
@@ -247,6 +266,7 @@ impl Store for PostgresStore {
             election_day: new.election_day,
             seats: new.seats.clone(),
             created_at,
+            round: None,
         })
     }
 
@@ -875,6 +895,15 @@ impl Store for PostgresStore {
         let receiver = self.changes.subscribe();
         self.listening.call_once(|| self.listen());
         receiver
+    }
+
+    async fn create_round(
+        &self,
+        parent: Uuid,
+        new: &crate::NewRound,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Election> {
+        rounds::create_round(self, parent, new, now).await
     }
 
     async fn signing_key(

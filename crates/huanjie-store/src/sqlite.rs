@@ -48,6 +48,7 @@ mod nomination;
 mod polling;
 mod registration;
 mod roll;
+mod rounds;
 
 static MIGRATOR: Migrator = sqlx::migrate!("../../migrations/sqlite");
 
@@ -214,10 +215,27 @@ fn get_uuid(row: &SqliteRow, col: &str) -> StoreResult<Uuid> {
 }
 
 const ELECTION_SELECT: &str = "SELECT e.id, e.body_kind, e.title, e.profile, e.election_day, \
-     e.created_at, s.position, s.seats \
+     e.created_at, e.parent_id, e.round_kind, e.round_number, e.round_contests, \
+     s.position, s.seats \
      FROM elections e LEFT JOIN election_seats s ON s.election_id = e.id";
 
 const ELECTION_ORDER: &str = " ORDER BY e.created_at DESC, e.rowid DESC, s.ordinal ASC";
+
+/// The round columns of an election row.
+fn round_of(parent: Option<Uuid>, row: &SqliteRow) -> StoreResult<Option<crate::RoundOf>> {
+    let Some(parent) = parent else {
+        return Ok(None);
+    };
+    let number: i64 = row.try_get("round_number")?;
+    let contests: Option<String> = row.try_get("round_contests")?;
+    Ok(Some(crate::RoundOf {
+        parent,
+        kind: row.try_get("round_kind")?,
+        number: u32::try_from(number)
+            .map_err(|_| StoreError::Corrupt(format!("round number {number}")))?,
+        contests: contests.unwrap_or_else(|| "[]".to_owned()),
+    }))
+}
 
 /// Folds the joined election/seat rows (grouped by election, seats in
 /// ballot order) into elections.
@@ -243,6 +261,12 @@ fn elections_from_rows(rows: Vec<SqliteRow>) -> StoreResult<Vec<Election>> {
                 election_day: parse_date(&day)?,
                 seats: Vec::new(),
                 created_at: get_ts(&row, "created_at")?,
+                round: round_of(
+                    row.try_get::<Option<String>, _>("parent_id")?
+                        .map(|p| parse_uuid(&p, "parent_id"))
+                        .transpose()?,
+                    &row,
+                )?,
             });
         }
         if let (Some(election), Some(seat)) = (out.last_mut(), seat) {
@@ -330,6 +354,7 @@ impl Store for SqliteStore {
             election_day: new.election_day,
             seats: new.seats.clone(),
             created_at,
+            round: None,
         })
     }
 
@@ -945,6 +970,15 @@ impl Store for SqliteStore {
 
     fn changes(&self) -> tokio::sync::broadcast::Receiver<crate::Change> {
         self.changes.subscribe()
+    }
+
+    async fn create_round(
+        &self,
+        parent: Uuid,
+        new: &crate::NewRound,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Election> {
+        rounds::create_round(self, parent, new, now).await
     }
 
     async fn signing_key(

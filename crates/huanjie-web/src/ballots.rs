@@ -115,7 +115,7 @@ pub async fn print_batch(
             en: format!("count: must be 1 to {MAX_BATCH}"),
         }));
     }
-    if store.formal_list(election.id).await?.is_none() {
+    if election.round.is_none() && store.formal_list(election.id).await?.is_none() {
         return Err(
             StoreError::from(huanjie_store::NominationStateError::FormalListNotPublished).into(),
         );
@@ -303,6 +303,30 @@ pub async fn layout(
     election: &Election,
     paper: huanjie_print::Paper,
 ) -> Result<huanjie_print::BallotLayout, HttpError> {
+    if let Some(round) = &election.round {
+        // A later round prints its candidates as fixed when it was made.
+        let contests = crate::tally::round_contests(round)?
+            .into_iter()
+            .map(|c| {
+                let seats = u32::try_from(c.seats.count()).unwrap_or(u32::MAX);
+                huanjie_print::Contest {
+                    position: c.title.clone(),
+                    seats,
+                    // A tie-break vote is among the tied people only.
+                    write_in_rows: if round.kind == "tie-break" { 0 } else { seats },
+                    candidates: c.candidates.into_iter().map(|k| k.name).collect(),
+                }
+            })
+            .collect();
+        let kind = if round.kind == "tie-break" {
+            "tie-break"
+        } else {
+            "further-election"
+        };
+        return huanjie_print::BallotTemplate::builtin(kind)
+            .and_then(|t| t.layout(&election.title, contests, paper))
+            .map_err(|e| crate::pdf::print_error(e, rule::CNT_7));
+    }
     let Some(list) = store.formal_list(election.id).await? else {
         return Err(
             StoreError::from(huanjie_store::NominationStateError::FormalListNotPublished).into(),

@@ -63,7 +63,7 @@ pub fn signed_file(c: &Certification, public_key: &[u8; 32]) -> String {
     })
 }
 
-/// Certifies the general round: recounts, signs, stores, locks.
+/// Certifies the election's round: recounts, signs, stores, locks.
 pub async fn certify(
     store: &dyn Store,
     rng: &SystemRandom,
@@ -81,9 +81,13 @@ pub async fn certify(
         "body_kind": election.body_kind.as_str(),
         "election_day": election.election_day.to_string(),
     });
+    let round = election
+        .round
+        .as_ref()
+        .map_or("general", |r| r.kind.as_str());
     let document = huanjie_case::signed::document(
         election_value,
-        "general",
+        round,
         result_value,
         by,
         &now.to_rfc3339_opts(SecondsFormat::Secs, true),
@@ -92,7 +96,7 @@ pub async fn certify(
     let mut signature = [0u8; 64];
     signature.copy_from_slice(pair.sign(document.as_bytes()).as_ref());
     let new = NewCertification {
-        round: "general".to_owned(),
+        round: round.to_owned(),
         document,
         signature,
         certified_by: by.to_owned(),

@@ -47,7 +47,13 @@ pub async fn certified(store: &dyn Store, election: &Election) -> Result<Certifi
         .certifications(election.id)
         .await?
         .into_iter()
-        .find(|c| c.round == "general")
+        .find(|c| {
+            c.round
+                == election
+                    .round
+                    .as_ref()
+                    .map_or("general", |r| r.kind.as_str())
+        })
         .ok_or_else(not_certified)?;
     let document: Value =
         serde_json::from_str(&c.document).map_err(|e| HttpError::Internal(e.into()))?;

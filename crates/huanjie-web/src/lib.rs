@@ -45,6 +45,7 @@ pub mod profiles;
 pub mod reconciliation;
 pub mod registration;
 pub mod roll;
+pub mod rounds;
 pub mod routes;
 pub mod scan_service;
 pub mod secrets;

@@ -179,7 +179,9 @@ pub async fn count_sheet(
             }));
         }
     }
-    let staff = store.list_staff(election.id).await?;
+    // A later round's staff are those approved for the general round.
+    let general = crate::tally::general_round(store, election).await?;
+    let staff = store.list_staff(general.id).await?;
     let mut signatures: Vec<Vec<String>> = staff
         .iter()
         .filter(|s| named(station, &s.station))

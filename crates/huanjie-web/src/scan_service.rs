@@ -119,10 +119,21 @@ impl ScanService {
             .map(|s| (s.code, s.name))
             .collect();
         let list = store.formal_list(election.id).await?;
+        let round = match &election.round {
+            Some(r) => Some(crate::tally::round_contests(r)?),
+            None => None,
+        };
         let shape = election
             .seats
             .iter()
             .map(|s| {
+                if let Some(contests) = &round {
+                    let standing = contests
+                        .iter()
+                        .find(|c| c.id == s.position)
+                        .map_or(0, |c| c.candidates.len());
+                    return (s.position.clone(), (s.seats, standing));
+                }
                 let standing = list.as_ref().map_or(0, |l| {
                     l.candidates
                         .iter()
@@ -137,7 +148,7 @@ impl ScanService {
             batches,
             stations,
             shape,
-            formal_list: list.is_some(),
+            formal_list: list.is_some() || round.is_some(),
             loaded: Instant::now(),
         });
         if let Ok(mut c) = self.contexts.lock() {

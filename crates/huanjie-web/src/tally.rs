@@ -42,6 +42,9 @@ pub async fn contests(
     store: &dyn Store,
     election: &Election,
 ) -> Result<Option<Vec<Contest>>, HttpError> {
+    if let Some(round) = &election.round {
+        return round_contests(round).map(Some);
+    }
     let Some(list) = store.formal_list(election.id).await? else {
         return Ok(None);
     };
@@ -78,6 +81,76 @@ pub async fn contests(
     Ok(Some(contests))
 }
 
+/// A later round's contests, as fixed when it was created (in the order
+/// printed; ids are ballot rows).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct RoundContest {
+    pub position: String,
+    pub seats: u32,
+    pub candidates: Vec<RoundCandidate>,
+}
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct RoundCandidate {
+    pub name: String,
+    /// `M` or `F`.
+    pub gender: String,
+}
+
+pub fn round_contests(round: &huanjie_store::RoundOf) -> Result<Vec<Contest>, HttpError> {
+    let parsed: Vec<RoundContest> =
+        serde_json::from_str(&round.contests).map_err(|e| internal("round contests", e))?;
+    parsed
+        .into_iter()
+        .map(|c| {
+            Ok(Contest {
+                title: position_label(&c.position),
+                seats: Seats::new(u64::from(c.seats)).map_err(|e| internal("seats", e))?,
+                candidates: c
+                    .candidates
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, k)| Candidate {
+                        id: (i + 1).to_string(),
+                        name: k.name,
+                        gender: if k.gender == "F" {
+                            Gender::Female
+                        } else {
+                            Gender::Male
+                        },
+                    })
+                    .collect(),
+                id: c.position,
+            })
+        })
+        .collect()
+}
+
+/// The round kind an election counts as.
+pub fn round_kind(election: &Election) -> RoundKind {
+    election
+        .round
+        .as_ref()
+        .and_then(|r| RoundKind::parse(&r.kind))
+        .unwrap_or(RoundKind::General)
+}
+
+/// The general round a later round follows (itself for a general round):
+/// its voter list and counting staff serve every round.
+pub async fn general_round(store: &dyn Store, election: &Election) -> Result<Election, HttpError> {
+    let mut current = election.clone();
+    for _ in 0..8 {
+        let Some(round) = &current.round else {
+            return Ok(current);
+        };
+        current = store
+            .get_election(round.parent)
+            .await?
+            .ok_or(HttpError::NotFound)?;
+    }
+    Err(internal("rounds", "too deep"))
+}
+
 /// 主任 for `director`, and so on; a position the core does not know
 /// keeps its code.
 pub fn position_label(code: &str) -> String {
@@ -105,7 +178,7 @@ impl Tally {
             .iter()
             .map(|c| (c.id.clone(), c.title.clone()))
             .collect();
-        let round = Round::new(RoundKind::General, registered, round_stations, contests)
+        let round = Round::new(round_kind(election), registered, round_stations, contests)
             .map_err(|e| internal("round", e))?;
         let stations = stations
             .iter()
@@ -227,8 +300,9 @@ pub async fn final_count(store: &dyn Store, election: &Election) -> Result<Final
             ),
         ));
     }
+    let general = general_round(store, election).await?;
     let registered = store
-        .registration_state(election.id)
+        .registration_state(general.id)
         .await?
         .publication
         .map(|p| p.registered)
@@ -308,7 +382,11 @@ pub async fn case_json(
     let header = serde_json::json!({
         "format": "huanjie.case/1",
         "profile": election.profile,
-        "round": "general",
+        "round": match round_kind(election) {
+            RoundKind::General => "general",
+            RoundKind::Further => "further",
+            RoundKind::TieBreak => "tie-break",
+        },
         "registered": f.registered,
         "stations": round.stations(),
         "contests": round.contests().iter().map(|c| serde_json::json!({

@@ -153,7 +153,8 @@ pub(super) async fn list_stations(
 }
 
 /// Scrutineers appointed for `station` (R-POLL-2): the appointment names
-/// the station in words, by its code or its name.
+/// the station in words, by its code or its name. A later round's
+/// scrutineers are those approved for the rounds it follows.
 async fn scrutineers(
     tx: &mut SqliteConnection,
     election_id: Uuid,
@@ -161,7 +162,10 @@ async fn scrutineers(
 ) -> StoreResult<u64> {
     let n: i64 = sqlx::query_scalar(
         "SELECT count(DISTINCT resident) FROM counting_staff \
-         WHERE election_id = ? AND role = 'scrutineer' AND station IN (?, ?)",
+         WHERE role = 'scrutineer' AND station IN (?2, ?3) AND election_id IN (?1, \
+           (SELECT parent_id FROM elections WHERE id = ?1), \
+           (SELECT p.parent_id FROM elections AS e JOIN elections AS p ON p.id = e.parent_id \
+            WHERE e.id = ?1))",
     )
     .bind(election_id.to_string())
     .bind(&station.code)

@@ -263,7 +263,13 @@ pub async fn certification(
     let store = &*state.store;
     let certified = store.certifications(election.id).await?;
     let (Some(c), Some(key)) = (
-        certified.into_iter().find(|c| c.round == "general"),
+        certified.into_iter().find(|c| {
+            c.round
+                == election
+                    .round
+                    .as_ref()
+                    .map_or("general", |r| r.kind.as_str())
+        }),
         crate::certification::public_key(store, &election).await?,
     ) else {
         return Err(HttpError::NotFound);
@@ -393,4 +399,20 @@ pub async fn document(
 #[derive(Debug, Default, Deserialize)]
 pub struct DocumentQuery {
     township: Option<String>,
+}
+
+/// `POST /elections/{id}/rounds` `{"kind": "further"|"tie-break",
+/// "election_day"?}` (committee): a further election or tie-break vote
+/// from this round's certified result; 201 with the new round (an
+/// election of its own, stations copied).
+pub async fn create_round(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(election_id): Path<String>,
+    ApiJson(input): ApiJson<crate::rounds::RoundRequest>,
+) -> Result<(axum::http::StatusCode, Json<Value>), HttpError> {
+    principal.require_committee()?;
+    let election = election_for(&state, &principal, &election_id).await?;
+    let round = crate::rounds::create(&*state.store, &election, &input, state.clock.now()).await?;
+    Ok((axum::http::StatusCode::CREATED, Json(to_json(&round)?)))
 }

@@ -106,6 +106,7 @@ pub fn routes() -> Router<AppState> {
             "/elections/{election_id}/documents/{kind}",
             get(count::document),
         )
+        .route("/elections/{election_id}/rounds", post(count::create_round))
         .route(
             "/elections/{election_id}/reconciliation",
             get(count::reconciliation),
