@@ -11,6 +11,7 @@ mod elections;
 pub mod nomination;
 mod notices;
 mod polling;
+mod read_serial;
 pub mod registration;
 pub mod roll;
 mod sessions;
@@ -84,6 +85,11 @@ pub fn routes() -> Router<AppState> {
             "/elections/{election_id}/stations/{station}/scan-images",
             post(polling::scan_images)
                 .layer(DefaultBodyLimit::max(crate::omr_upload::UPLOAD_LIMIT)),
+        )
+        .route(
+            "/elections/{election_id}/stations/{station}/read-serial",
+            post(read_serial::read_serial)
+                .layer(DefaultBodyLimit::max(read_serial::READ_SERIAL_LIMIT)),
         )
         .route(
             "/elections/{election_id}/stations/{station}/scans/{number}/decision",
