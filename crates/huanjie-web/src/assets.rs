@@ -115,39 +115,13 @@ pub async fn ballots_js() -> impl IntoResponse {
     )
 }
 
-/// The station page's one script (served from here, as the CSP wants). The
-/// count form works without it (Enter after the serial reloads the page
-/// with the serial kept; a chosen mark shows its radio dot); with it, the
-/// scanner's Enter after the serial moves on to the first mark without a
-/// reload, and each chosen mark's button is filled in (the others are
-/// outlined), so the clerk sees the ballot as marked at a glance.
-const STATION_JS: &str = r#"(function () {
-  'use strict';
-  var form = document.getElementById('scan-form');
-  if (!form) { return; }
-  var serial = document.getElementById('scan-serial');
-  var marks = form.querySelectorAll('label.mark');
+/// The station page's one script (`static/station.js`): the count form's
+/// Enter and filled-in marks, the camera that reads a ballot's serial, and
+/// the upload of scanned ballots with each page's outcome (see the file).
+/// Without it the count form still works; the camera and the upload need it.
+const STATION_JS: &str = include_str!("../static/station.js");
 
-  function paint() {
-    Array.prototype.forEach.call(marks, function (label) {
-      var input = label.querySelector('input');
-      label.classList.toggle('secondary', !input.checked);
-      label.setAttribute('aria-pressed', input.checked ? 'true' : 'false');
-    });
-  }
-
-  serial.addEventListener('keydown', function (event) {
-    if (event.key !== 'Enter') { return; }
-    event.preventDefault();
-    var first = form.querySelector('label.mark input') || document.getElementById('scan-submit');
-    if (first) { first.focus(); }
-  });
-  form.addEventListener('change', paint);
-  paint();
-})();
-"#;
-
-/// `/assets/station.js`: the station page's count form.
+/// `/assets/station.js`: the station page's count form, camera and upload.
 pub async fn station_js() -> impl IntoResponse {
     (
         [

@@ -457,6 +457,26 @@ messages! {
     st_receipt_flash => "已计入：回执第{}号（票号 {}）。", "Counted: receipt {} (serial {}).";
     st_replayed_flash => "这张选票此前已按相同划票计入：回执第{}号（票号 {}）。", "This ballot was counted before with the same marks: receipt {} (serial {}).";
     st_confirm_required => "请勾选确认后再结束投票", "Tick the confirmation to close the polls";
+    st_camera => "用摄像头扫描二维码", "Scan the QR code with the camera";
+    st_camera_stop => "关闭摄像头", "Stop the camera";
+    st_camera_hint => "请把选票上的二维码对准摄像头。", "Hold the ballot's QR code up to the camera.";
+    st_camera_unavailable => "无法使用摄像头（没有摄像头、未允许使用，或页面不是通过 HTTPS 打开）：请用扫码枪扫描或手工输入票号。", "The camera cannot be used (there is none, it was not allowed, or the page is not served over HTTPS): use the handheld scanner or type the serial.";
+    st_camera_read => "已读取票号 {}，请按唱票逐一点选。", "Serial {} read: mark the ballot as it is read out.";
+    st_upload => "上传扫描件", "Upload scans";
+    st_upload_hint => "选择扫描仪或手机扫描的选票（PNG、JPEG、TIFF 或扫描仪的 PDF，每页一张选票），可一次选多个文件。清楚的划记直接计入；无法确定的选票先保存，等待人工裁定（R-CNT-4）。二维码无法识别的页不保存，请在上面输入票号后手工录入。", "Choose ballots from a scanner or a phone (PNG, JPEG, TIFF or a scanner's PDF, one ballot a page); several files at once are fine. Clear marks are counted; a ballot with anything uncertain is stored and waits for a person to decide (R-CNT-4). A page whose QR code cannot be read is not stored: type its serial above and enter it by hand.";
+    st_upload_files => "扫描文件", "Scan files";
+    st_upload_submit => "上传并计票", "Upload and count";
+    st_upload_needs_js => "上传扫描件需要浏览器启用 JavaScript。", "Uploading scans needs JavaScript in the browser.";
+    st_upload_progress => "已处理 {} / {} 个文件，共 {} 页", "{} of {} file(s) done, {} page(s)";
+    st_upload_reading => "正在读取“{}”…", "Reading “{}”…";
+    st_upload_page => "{} 第{}页", "{}, page {}";
+    st_upload_serial => "票号 {}", "serial {}";
+    st_upload_counted => "已计入：回执第{}号", "Counted: receipt {}";
+    st_upload_stored => "已保存：回执第{}号（划记待裁定后计入）", "Stored: receipt {} (its marks count once decided)";
+    st_upload_replayed => "重复提交，已返回原回执：回执第{}号", "Sent before: the first receipt is returned, receipt {}";
+    st_upload_review => "待人工裁定", "Waiting for a person to decide";
+    st_upload_review_link => "到待裁定选票裁定", "Decide it in the ballots to decide";
+    st_upload_failed => "上传失败，请检查网络后重试", "The upload failed: check the network and try again";
 
     // --- the count board (计票看板) ------------------------------------------------
     nav_count_board => "计票看板", "Count board";

@@ -15,8 +15,14 @@
 //! (a handheld scanner types it and Enter, which only moves on), one row
 //! per candidate per position with 赞成/反对/弃权 (none is an abstention),
 //! the write-in rows, "unreadable", and the receipt number after each
-//! ballot. A clerk reaches its own station only; committee members any;
-//! observers read it.
+//! ballot. With the page's script (`/assets/station.js`) two more ways
+//! in: a camera button reads the serial off the ballot's QR code (frames
+//! go to the API's `read-serial`; the field is filled and the marks are
+//! clicked as before), and "上传扫描件" sends scanned pages to the API's
+//! `scan-images` and lists each page's outcome: its receipt, a replayed
+//! receipt, waiting for a person (with the reasons and a link to the
+//! review queue), or why nothing was stored. A clerk reaches its own
+//! station only; committee members any; observers read it.
 //!
 //! Every step goes through the same use cases as the API
 //! ([`crate::polling`], the store's polls steps) and comes back here
