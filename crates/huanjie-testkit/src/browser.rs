@@ -1,7 +1,9 @@
 //! Headless Chromium for the browser suites, driven over WebDriver.
 //!
 //! [`Browser::start`] runs Debian's `chromedriver` on a free loopback port
-//! and opens a session in Debian's `chromium` with a fresh profile. The
+//! and opens a session in Debian's `chromium` with a fresh profile
+//! ([`Browser::start_with_args`] adds Chromium flags, such as a fake
+//! camera). The
 //! flags matter on this network: without the background-networking ones
 //! Chromium keeps dialling Google's hosts, which the closed network refuses
 //! many times a second. If either program is missing the browser suites
@@ -79,6 +81,15 @@ fn free_port() -> anyhow::Result<u16> {
 impl Browser {
     /// Starts chromedriver and a headless Chromium session at `viewport`.
     pub async fn start(viewport: Viewport) -> anyhow::Result<Browser> {
+        Browser::start_with_args(viewport, &[]).await
+    }
+
+    /// As [`Browser::start`], with more Chromium flags after the usual
+    /// ones: e.g. a fake camera playing a file
+    /// (`--use-fake-device-for-media-stream`,
+    /// `--use-fake-ui-for-media-stream`,
+    /// `--use-file-for-fake-video-capture=…`).
+    pub async fn start_with_args(viewport: Viewport, extra: &[&str]) -> anyhow::Result<Browser> {
         let chromium = require(CHROMIUM)?;
         let chromedriver = require(CHROMEDRIVER)?;
         let profile = tempfile::Builder::new()
@@ -127,6 +138,7 @@ impl Browser {
         ];
         // Chinese first, as the people using the app would have it.
         args.push("--lang=zh-CN".to_owned());
+        args.extend(extra.iter().map(|a| (*a).to_owned()));
         let mut chrome_options = json!({
             "binary": chromium.to_string_lossy(),
             "args": args,
