@@ -2015,6 +2015,25 @@ fn hex_to(text: &str, out: &mut [u8]) {
     }
 }
 
+/// An observer's session (made on first use).
+async fn observer_or(app: &TestApp, token: &str) -> String {
+    if let Ok(t) = app.sign_in("watcher", TEST_PASSWORD).await {
+        return t;
+    }
+    ok(
+        &call(
+            app,
+            Method::POST,
+            "/users",
+            token,
+            Some(json!({"username": "watcher", "password": TEST_PASSWORD, "role": "observer"})),
+        )
+        .await,
+        StatusCode::CREATED,
+    );
+    app.sign_in("watcher", TEST_PASSWORD).await.unwrap()
+}
+
 /// Reads server-sent `count` events from `response` until one satisfies
 /// `done` (10 s at most); returns it.
 async fn count_event(response: &mut reqwest::Response, done: impl Fn(&Value) -> bool) -> Value {
@@ -2809,6 +2828,225 @@ async fn certified_documents(app: TestApp) {
     );
     assert_eq!(nist["@type"], "ElectionResults.ElectionReport");
     assert_eq!(nist["Status"], "certified");
+
+    // The unfilled member seats go to a further election (R-CNT-7): a
+    // round of its own from the certified result; nothing ties, so no
+    // tie-break (R-CNT-6).
+    let reply = call(
+        &app,
+        Method::POST,
+        &format!("{e}/rounds"),
+        &token,
+        Some(json!({"kind": "tie-break"})),
+    )
+    .await;
+    refused(&reply, StatusCode::CONFLICT, "R-CNT-6", "nothing_to_hold");
+    let reply = call(
+        &app,
+        Method::POST,
+        &format!("{e}/rounds"),
+        &observer_or(&app, &token).await,
+        Some(json!({"kind": "further"})),
+    )
+    .await;
+    assert_eq!(reply.0, StatusCode::FORBIDDEN);
+    let late = (day + Duration::days(31)).to_string();
+    let reply = call(
+        &app,
+        Method::POST,
+        &format!("{e}/rounds"),
+        &token,
+        Some(json!({"kind": "further", "election_day": late})),
+    )
+    .await;
+    refused(&reply, StatusCode::CONFLICT, "R-CNT-7", "round_day");
+    let round = ok(
+        &call(
+            &app,
+            Method::POST,
+            &format!("{e}/rounds"),
+            &token,
+            Some(json!({"kind": "further"})),
+        )
+        .await,
+        StatusCode::CREATED,
+    );
+    assert_eq!(round["round"]["kind"], "further");
+    assert_eq!(round["round"]["number"], 2);
+    assert_eq!(
+        round["seats"],
+        json!([{"position": "member", "seats": 4}]),
+        "{round}"
+    );
+    let contests: Value =
+        serde_json::from_str(round["round"]["contests"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        contests[0]["candidates"].as_array().unwrap().len(),
+        5,
+        "{contests}"
+    );
+    assert!(round["title"].as_str().unwrap().ends_with("（另行选举）"));
+    let f = format!("/elections/{}", round["id"].as_str().unwrap());
+    let stations = ok(
+        &call(&app, Method::GET, &format!("{f}/stations"), &token, None).await,
+        StatusCode::OK,
+    );
+    assert_eq!(stations["stations"][0]["code"], "central");
+    assert_eq!(stations["stations"][0]["polls"], "not_opened");
+    let printed = ok(
+        &call(
+            &app,
+            Method::POST,
+            &format!("{f}/ballot-batches"),
+            &token,
+            Some(json!({"station": "central", "count": voted})),
+        )
+        .await,
+        StatusCode::CREATED,
+    );
+    let round_serials: Vec<String> = printed["serials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_owned())
+        .collect();
+    let round_ballots = pdf_text(
+        &app,
+        &token,
+        &format!(
+            "{f}/ballot-batches/{}/pdf",
+            printed["batch"]["id"].as_str().unwrap()
+        ),
+        "further ballots",
+    )
+    .await;
+    assert!(round_ballots.contains("另行选举"), "{round_ballots}");
+    // The general round's serials are not this round's ballots.
+    let round_clerk = ok(
+        &call(
+            &app,
+            Method::POST,
+            &format!("{f}/station-tokens"),
+            &token,
+            Some(json!({"station": "central"})),
+        )
+        .await,
+        StatusCode::CREATED,
+    )["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let at = |step: &str| format!("{f}/stations/central/{step}");
+    // The scrutineers approved for the day serve this round too.
+    ok(
+        &call(&app, Method::POST, &at("open"), &round_clerk, None).await,
+        StatusCode::OK,
+    );
+    ok(
+        &call(
+            &app,
+            Method::POST,
+            &at("issued"),
+            &round_clerk,
+            Some(json!({"count": voted})),
+        )
+        .await,
+        StatusCode::OK,
+    );
+    ok(
+        &call(&app, Method::POST, &at("close"), &round_clerk, None).await,
+        StatusCode::OK,
+    );
+    let reply = call(
+        &app,
+        Method::POST,
+        &at("scans"),
+        &round_clerk,
+        Some(json!({"serial": &serials[0], "marks": {"member": {"1": "for"}}})),
+    )
+    .await;
+    assert!(reply.0.is_client_error(), "{reply:?}");
+    // Rows 1-3 on every ballot; row 4 on fewer than a third (R-CNT-7).
+    let fourth = usize::try_from(voted / 3).unwrap() - 1;
+    for (i, serial) in round_serials.iter().enumerate() {
+        let mut marks = json!({"1": "for", "2": "for", "3": "for"});
+        if i < fourth {
+            marks["4"] = json!("for");
+        }
+        ok(
+            &call(
+                &app,
+                Method::POST,
+                &at("scans"),
+                &round_clerk,
+                Some(json!({"serial": serial, "marks": {"member": marks}})),
+            )
+            .await,
+            StatusCode::CREATED,
+        );
+    }
+    let further = ok(
+        &call(&app, Method::GET, &format!("{f}/result"), &token, None).await,
+        StatusCode::OK,
+    );
+    assert_eq!(further["round"], "further");
+    assert_eq!(further["valid"], true, "{further}");
+    assert_eq!(
+        further["contests"][0]["elected"],
+        json!(["1", "2", "3"]),
+        "{further}"
+    );
+    assert_eq!(further["contests"][0]["unfilled"], 1);
+    ok(
+        &call(
+            &app,
+            Method::POST,
+            &format!("{f}/certification"),
+            &token,
+            None,
+        )
+        .await,
+        StatusCode::CREATED,
+    );
+    let case = app
+        .client()
+        .get(app.url(&format!("/api/v1{f}/case")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("further.json"), &case).unwrap();
+    let recount = std::process::Command::new(env!("CARGO_BIN_EXE_huanjie"))
+        .arg("count")
+        .arg(dir.path().join("further.json"))
+        .output()
+        .unwrap();
+    assert!(
+        recount.status.success(),
+        "{}",
+        String::from_utf8_lossy(&recount.stderr)
+    );
+    let recounted: Value = serde_json::from_slice(&recount.stdout).unwrap();
+    assert_eq!(
+        recounted, further,
+        "huanjie count on the further round's case"
+    );
+    let certificates = pdf_text(
+        &app,
+        &token,
+        &format!("{f}/documents/certificates"),
+        "further certificates",
+    )
+    .await;
+    assert_eq!(
+        certificates.matches("当选证书").count(),
+        3,
+        "{certificates}"
+    );
     app.stop().await.unwrap();
 }
 
@@ -3062,6 +3300,219 @@ async fn scanned_images_are_counted(app: TestApp) {
     app.stop().await.unwrap();
 }
 
+/// A tie at the last seats (R-CNT-6): five members each with more than
+/// half of the votes for four seats, all equal; the certified round holds
+/// no one for those seats, and the tie-break vote among the five only
+/// (new ballots, no write-in rows) seats the four with most votes.
+async fn tie_break_round(app: TestApp) {
+    let token = app.set_up_committee("chair").await.unwrap();
+    let day = today() + Duration::days(31);
+    let (e, v) = published_election(&app, &token, "city-2009", day, 48).await;
+    fix_formal_list(&app, &token, &e, &v).await;
+    let status = ok(
+        &call(
+            &app,
+            Method::GET,
+            &format!("{e}/registration"),
+            &token,
+            None,
+        )
+        .await,
+        StatusCode::OK,
+    );
+    let registered = status["registered"].as_u64().unwrap();
+    let voted = (registered / 2 / 5 + 1) * 5;
+    ok(
+        &call(
+            &app,
+            Method::POST,
+            &format!("{e}/stations"),
+            &token,
+            Some(json!({"code": "central", "name": "中心投票站", "kind": "central"})),
+        )
+        .await,
+        StatusCode::CREATED,
+    );
+    appoint_scrutineers(&app, &token, &e, &v, "中心投票站", 300).await;
+    // Runs a round at the central station: ballots printed, polls, and
+    // each ballot's marks from `marks(i)`.
+    let run = |e: String, marks: Box<dyn Fn(usize) -> Value>| {
+        let (app, token) = (&app, token.clone());
+        async move {
+            let printed = ok(
+                &call(
+                    app,
+                    Method::POST,
+                    &format!("{e}/ballot-batches"),
+                    &token,
+                    Some(json!({"station": "central", "count": voted})),
+                )
+                .await,
+                StatusCode::CREATED,
+            );
+            let at = |step: &str| format!("{e}/stations/central/{step}");
+            ok(
+                &call(app, Method::POST, &at("open"), &token, None).await,
+                StatusCode::OK,
+            );
+            ok(
+                &call(
+                    app,
+                    Method::POST,
+                    &at("issued"),
+                    &token,
+                    Some(json!({"count": voted})),
+                )
+                .await,
+                StatusCode::OK,
+            );
+            ok(
+                &call(app, Method::POST, &at("close"), &token, None).await,
+                StatusCode::OK,
+            );
+            for (i, serial) in printed["serials"].as_array().unwrap().iter().enumerate() {
+                ok(
+                    &call(
+                        app,
+                        Method::POST,
+                        &at("scans"),
+                        &token,
+                        Some(json!({"serial": serial, "marks": marks(i)})),
+                    )
+                    .await,
+                    StatusCode::CREATED,
+                );
+            }
+            ok(
+                &call(app, Method::GET, &format!("{e}/result"), &token, None).await,
+                StatusCode::OK,
+            )
+        }
+    };
+    // Each ballot: the director, and four of the five members, leaving out
+    // each one in turn.
+    let general = run(
+        e.clone(),
+        Box::new(|i| {
+            let mut member = serde_json::Map::new();
+            for k in 1..=5 {
+                if k != i % 5 + 1 {
+                    member.insert(k.to_string(), json!("for"));
+                }
+            }
+            json!({"director": {"1": "for"}, "member": member})
+        }),
+    )
+    .await;
+    let member = &general["contests"][1];
+    assert_eq!(member["elected"], json!([]), "{general}");
+    assert_eq!(member["tie"], json!(["1", "2", "3", "4", "5"]), "{general}");
+    assert_eq!(member["unfilled"], 0);
+    ok(
+        &call(
+            &app,
+            Method::POST,
+            &format!("{e}/certification"),
+            &token,
+            None,
+        )
+        .await,
+        StatusCode::CREATED,
+    );
+    let reply = call(
+        &app,
+        Method::POST,
+        &format!("{e}/rounds"),
+        &token,
+        Some(json!({"kind": "further"})),
+    )
+    .await;
+    refused(&reply, StatusCode::CONFLICT, "R-CNT-7", "nothing_to_hold");
+    let round = ok(
+        &call(
+            &app,
+            Method::POST,
+            &format!("{e}/rounds"),
+            &token,
+            Some(json!({"kind": "tie-break"})),
+        )
+        .await,
+        StatusCode::CREATED,
+    );
+    assert_eq!(round["round"]["kind"], "tie-break");
+    assert_eq!(
+        round["seats"],
+        json!([{"position": "member", "seats": 4}]),
+        "{round}"
+    );
+    let t = format!("/elections/{}", round["id"].as_str().unwrap());
+    // Only the tied people, no write-in rows: a write-in is refused.
+    let tie = run(
+        t.clone(),
+        Box::new(|i| {
+            let mut member = json!({"1": "for", "2": "for", "3": "for"});
+            member[if i % 3 == 0 { "5" } else { "4" }] = json!("for");
+            json!({"member": member})
+        }),
+    )
+    .await;
+    assert_eq!(tie["round"], "tie-break");
+    // Only the tied people: a write-in is refused.
+    let spare = ok(
+        &call(
+            &app,
+            Method::POST,
+            &format!("{t}/ballot-batches"),
+            &token,
+            Some(json!({"station": "central", "count": 1})),
+        )
+        .await,
+        StatusCode::CREATED,
+    );
+    let reply = call(&app, Method::POST, &format!("{t}/stations/central/scans"), &token,
+        Some(json!({"serial": spare["serials"][0], "marks": {}, "write_ins": {"member": [{"name": "某人"}]}}))).await;
+    refused(
+        &reply,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "R-CNT-6",
+        "tie_break_write_in",
+    );
+    assert_eq!(
+        tie["contests"][0]["elected"],
+        json!(["1", "2", "3", "4"]),
+        "{tie}"
+    );
+    ok(
+        &call(
+            &app,
+            Method::POST,
+            &format!("{t}/certification"),
+            &token,
+            None,
+        )
+        .await,
+        StatusCode::CREATED,
+    );
+    let case = app
+        .client()
+        .get(app.url(&format!("/api/v1{t}/case")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        huanjie_case::count_slice(case.as_bytes())
+            .map(|r| huanjie_case::result_json(&r))
+            .map(|j| serde_json::from_str::<Value>(&j).unwrap())
+            .unwrap(),
+        tie
+    );
+    app.stop().await.unwrap();
+}
+
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -3081,7 +3532,8 @@ on_both_backends!(
     scans_survive_sigkill,
     count_board_and_reviews,
     certified_documents,
-    scanned_images_are_counted
+    scanned_images_are_counted,
+    tie_break_round
 );
 
 mod bench {

@@ -318,6 +318,19 @@ pub async fn scan(
         .conflict()
         .into());
     }
+    let tie_break = election
+        .round
+        .as_ref()
+        .is_some_and(|r| r.kind == "tie-break");
+    if tie_break && request.ballot.write_ins.values().any(|w| !w.is_empty()) {
+        return Err(RuleRefusal::new(
+            "tie_break_write_in",
+            rule::CNT_6,
+            "再次投票只在得票相等的候选人中进行，不能另选他人".into(),
+            "a tie-break vote is among the tied people only: no write-ins".into(),
+        )
+        .into());
+    }
     let marks = check_marks(&context.shape, &request.ballot)?;
     let mut reasons = request.reasons.clone();
     if request.ballot.unreadable && !reasons.contains(&ReviewReason::Unreadable) {
