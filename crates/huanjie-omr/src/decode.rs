@@ -78,10 +78,44 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<GreyImage>, OmrError> {
 }
 
 /// The pages of an upload, decoded one at a time as the iterator is
-/// advanced. An error ends the iteration after it is returned.
+/// advanced. An error ends the iteration after it is returned. A panic
+/// in a third-party decoder is caught and returned as
+/// [`OmrError::Corrupt`].
 pub fn pages(bytes: &[u8]) -> Result<Pages<'_>, OmrError> {
-    let inner = match Format::sniff(bytes)? {
-        format @ (Format::Png | Format::Jpeg) => Inner::Single(Some((format, bytes))),
+    let format = Format::sniff(bytes)?;
+    let inner = guarded(1, format, || open(format, bytes))?;
+    Ok(Pages {
+        inner,
+        format,
+        next: 0,
+        done: false,
+    })
+}
+
+/// Runs a third-party decoder, a panic in it being a file that cannot be
+/// decoded: malformed input must never bring the reader down, whatever
+/// the decoders' own care (they are written to return errors, and this
+/// is the net under them).
+fn guarded<T>(
+    page: usize,
+    format: Format,
+    decode: impl FnOnce() -> Result<T, OmrError>,
+) -> Result<T, OmrError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(decode))
+        .unwrap_or_else(|_| Err(panicked(page, format)))
+}
+
+fn panicked(page: usize, format: Format) -> OmrError {
+    OmrError::Corrupt {
+        page,
+        format: format.name(),
+        reason: "the decoder failed on malformed data".to_owned(),
+    }
+}
+
+fn open(format: Format, bytes: &[u8]) -> Result<Inner<'_>, OmrError> {
+    Ok(match format {
+        Format::Png | Format::Jpeg => Inner::Single(Some((format, bytes))),
         Format::Tiff => {
             let decoder = tiff::decoder::Decoder::new(Cursor::new(bytes))
                 .map_err(|e| corrupt(1, Format::Tiff, e))?
@@ -98,17 +132,13 @@ pub fn pages(bytes: &[u8]) -> Result<Pages<'_>, OmrError> {
             }
             Inner::Pdf(Box::new(pdf))
         }
-    };
-    Ok(Pages {
-        inner,
-        next: 0,
-        done: false,
     })
 }
 
 /// The pages of an upload (see [`pages`]).
 pub struct Pages<'a> {
     inner: Inner<'a>,
+    format: Format,
     /// The 0-based index of the next page.
     next: usize,
     done: bool,
@@ -139,6 +169,17 @@ impl Iterator for Pages<'_> {
         if self.done {
             return None;
         }
+        let (page, format) = (self.next + 1, self.format);
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.advance()));
+        result.unwrap_or_else(|_| {
+            self.done = true;
+            Some(Err(panicked(page, format)))
+        })
+    }
+}
+
+impl Pages<'_> {
+    fn advance(&mut self) -> Option<Result<GreyImage, OmrError>> {
         let index = self.next;
         let page = index + 1;
         let result = match &mut self.inner {

@@ -2,7 +2,8 @@
 //! quiet zone and a margin for the fit's error) is cut out and given to
 //! `rqrr`. If the first try fails (scanner noise breaks rqrr's own
 //! threshold), the region is cleaned with a 3 × 3 median and thresholded
-//! halfway between the page's paper and black, and tried again.
+//! halfway between the page's paper and black, and tried again. A panic
+//! inside rqrr counts as an unreadable code (see [`guarded`]).
 
 use crate::levels::Levels;
 use crate::transform::Transform;
@@ -53,9 +54,23 @@ pub(crate) fn read(
     decode_grey(&crop).or_else(|| {
         let cleaned = median3(&crop);
         let mid = levels.at(500);
-        let (w, h) = (cleaned.width(), cleaned.height());
-        let mut prepared =
-            rqrr::PreparedImage::prepare_from_bitmap(w, h, |x, y| cleaned.at(x, y) < mid);
+        guarded(|| {
+            let (w, h) = (cleaned.width(), cleaned.height());
+            let mut prepared =
+                rqrr::PreparedImage::prepare_from_bitmap(w, h, |x, y| cleaned.at(x, y) < mid);
+            let grids = prepared.detect_grids();
+            grids
+                .into_iter()
+                .find_map(|g| g.decode().ok().map(|(_, text)| text))
+        })
+    })
+}
+
+/// rqrr on a grey image, with its own adaptive threshold.
+pub(crate) fn decode_grey(img: &GreyImage) -> Option<String> {
+    guarded(|| {
+        let (w, h) = (img.width(), img.height());
+        let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| img.at(x, y));
         let grids = prepared.detect_grids();
         grids
             .into_iter()
@@ -63,14 +78,15 @@ pub(crate) fn read(
     })
 }
 
-/// rqrr on a grey image, with its own adaptive threshold.
-pub(crate) fn decode_grey(img: &GreyImage) -> Option<String> {
-    let mut prepared =
-        rqrr::PreparedImage::prepare_from_greyscale(img.width(), img.height(), |x, y| img.at(x, y));
-    let grids = prepared.detect_grids();
-    grids
-        .into_iter()
-        .find_map(|g| g.decode().ok().map(|(_, text)| text))
+/// Runs an rqrr search, a panic in it being an unreadable code: rqrr
+/// 0.10.1 can still fail an assertion in its perspective map on a
+/// degenerate group of finder patterns (its open issue #54), and an
+/// upload must never bring the reader down. Nothing is shared with the
+/// search but the image it reads, so nothing is left half-changed.
+fn guarded(search: impl FnOnce() -> Option<String>) -> Option<String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(search))
+        .ok()
+        .flatten()
 }
 
 /// A 3 × 3 median (edges copied).

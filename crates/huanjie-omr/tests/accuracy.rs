@@ -319,50 +319,64 @@ fn one_page(job: &Job, params: &OmrParams, tally: &Mutex<Tally>) {
     t.failures.extend(failures);
 }
 
-/// Prints, renders and reads `pages` ballots of each layout at each of
-/// its dpi, on two threads.
+/// Prints `pages` ballots of each layout, renders them at each of its
+/// dpi and reads them: the layouts printed on one thread each, then each
+/// (layout, dpi) rendered and read by one of two workers, so that
+/// pdftoppm on one batch overlaps the reading of another.
 fn run(layouts: &[(&str, BallotLayout, &[u32])], pages: usize, seed: u64) -> Tally {
     let params = OmrParams::default();
     let tally = Mutex::new(Tally::default());
-    for (li, (name, layout, dpis)) in layouts.iter().enumerate() {
-        let geometry = ballot_geometry(fonts(), layout).unwrap();
-        for (di, &dpi) in dpis.iter().enumerate() {
-            let batch = u16::try_from(li * 10 + di + 1).unwrap();
-            let serials = serials(pages, batch);
-            let pdf = ballots_pdf(fonts(), layout, &serials).unwrap();
-            let rendered = render(&pdf, dpi);
-            assert_eq!(rendered.len(), pages);
-            let jobs: Vec<Job> = rendered
-                .iter()
-                .zip(&serials)
-                .enumerate()
-                .map(|(i, (clean, serial))| Job {
-                    clean,
-                    geometry: &geometry,
-                    dpi,
-                    serial,
-                    seed: seed
-                        .wrapping_mul(1_000_003)
-                        .wrapping_add((li * 100_000 + di * 10_000 + i) as u64),
-                    name: format!("{name} at {dpi} dpi, page {}", i + 1),
+    let printed: Vec<(BallotGeometry, Vec<SignedSerial>, Vec<u8>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = layouts
+            .iter()
+            .enumerate()
+            .map(|(li, (_, layout, _))| {
+                scope.spawn(move || {
+                    let geometry = ballot_geometry(fonts(), layout).unwrap();
+                    let serials = serials(pages, u16::try_from(li + 1).unwrap());
+                    let pdf = ballots_pdf(fonts(), layout, &serials).unwrap();
+                    (geometry, serials, pdf)
                 })
-                .collect();
-            let next = Mutex::new(0usize);
-            std::thread::scope(|scope| {
-                for _ in 0..2 {
-                    scope.spawn(|| loop {
-                        let i = {
-                            let mut n = next.lock().unwrap();
-                            *n += 1;
-                            *n - 1
-                        };
-                        let Some(job) = jobs.get(i) else { break };
-                        one_page(job, &params, &tally);
-                    });
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let batches: Vec<(usize, usize, u32)> = layouts
+        .iter()
+        .enumerate()
+        .flat_map(|(li, (_, _, dpis))| dpis.iter().enumerate().map(move |(di, &dpi)| (li, di, dpi)))
+        .collect();
+    let next = Mutex::new(0usize);
+    std::thread::scope(|scope| {
+        for _ in 0..2 {
+            scope.spawn(|| loop {
+                let b = {
+                    let mut n = next.lock().unwrap();
+                    *n += 1;
+                    *n - 1
+                };
+                let Some(&(li, di, dpi)) = batches.get(b) else {
+                    break;
+                };
+                let (geometry, serials, pdf) = &printed[li];
+                let rendered = render(pdf, dpi);
+                assert_eq!(rendered.len(), pages);
+                for (i, (clean, serial)) in rendered.iter().zip(serials).enumerate() {
+                    let job = Job {
+                        clean,
+                        geometry,
+                        dpi,
+                        serial,
+                        seed: seed
+                            .wrapping_mul(1_000_003)
+                            .wrapping_add((li * 100_000 + di * 10_000 + i) as u64),
+                        name: format!("{} at {dpi} dpi, page {}", layouts[li].0, i + 1),
+                    };
+                    one_page(&job, &params, &tally);
                 }
             });
         }
-    }
+    });
     tally.into_inner().unwrap()
 }
 

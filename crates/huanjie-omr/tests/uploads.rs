@@ -371,3 +371,58 @@ fn pages_that_cannot_be_placed_are_refused_saying_why() {
     // The serial can still be read off a page that cannot be placed.
     assert_eq!(read_any_qr(&turned).as_deref(), Some(payloads[0].as_str()));
 }
+
+/// A scan area 12% larger than the page (6% all round), the paper turned
+/// and shifted on a black or dark grey backing plate.
+#[test]
+fn a_scan_larger_than_the_page_on_a_black_backing_plate_reads() {
+    let (_, _, payloads) = ballots();
+    for (seed, background) in [(11, 20.0), (12, 90.0), (13, 20.0)] {
+        let mut rng = Rng::new(seed);
+        let mut s = Scan::random(&mut rng, 150.0);
+        s.background = background;
+        s.canvas = 1.12;
+        s.upside_down = false;
+        let scanned = scan(&marked(0), &s, &mut rng);
+        let r = assert_read_as_marked(&scanned, &payloads[0]);
+        assert!(r.needs_person.is_empty(), "{s:?}: {:?}", r.needs_person);
+    }
+}
+
+/// Damaged uploads (bytes overwritten at random places) give a page or
+/// an error, never a panic; the pages that do decode are read or refused.
+#[test]
+fn damaged_uploads_never_panic() {
+    let (g, _, _) = ballots();
+    let page = marked(0);
+    let originals = [
+        jpeg(&page, 80),
+        tiff(&[&page]),
+        scanner_pdf(&[PdfPage::Flate(page.clone())], 150.0),
+    ];
+    let mut rng = Rng::new(77);
+    let mut outcomes = (0, 0);
+    for original in &originals {
+        for _ in 0..25 {
+            let mut bytes = original.clone();
+            for _ in 0..1 + rng.below(8) {
+                // Past the signature, so that the format is still told.
+                let at = 8 + rng.below(bytes.len() - 8);
+                bytes[at] = rng.next_u64() as u8;
+            }
+            match decode(&bytes) {
+                Ok(pages) => {
+                    outcomes.0 += 1;
+                    for p in pages {
+                        let _ = read_ballot(&p, g, &OmrParams::default());
+                    }
+                }
+                Err(e) => {
+                    outcomes.1 += 1;
+                    assert!(!e.to_string().is_empty());
+                }
+            }
+        }
+    }
+    assert_eq!(outcomes.0 + outcomes.1, 75);
+}

@@ -592,6 +592,9 @@ pub struct Scan {
     pub shading: f64,
     /// Share of pixels turned black or white.
     pub salt_pepper: f64,
+    /// The scanner's background where the scan area is larger than the
+    /// page (before levels): white, or dark for a black backing plate.
+    pub background: f64,
     pub upside_down: bool,
 }
 
@@ -618,6 +621,7 @@ impl Scan {
             noise_sigma: rng.range(0.0, 6.0),
             shading: rng.range(0.0, 0.06),
             salt_pepper: [0.0, 0.0005, 0.001, 0.003][rng.below(4)],
+            background: 250.0,
             upside_down: rng.below(8) == 0,
         }
     }
@@ -634,6 +638,7 @@ impl Scan {
             noise_sigma: rng.range(0.0, 2.0),
             shading: 0.0,
             salt_pepper: 0.0,
+            background: 250.0,
             upside_down: false,
         }
     }
@@ -652,7 +657,7 @@ pub fn scan(page: &GreyImage, s: &Scan, rng: &mut Rng) -> GreyImage {
     let (ocx, ocy) = (ow as f64 / 2.0 + s.shift.0, oh as f64 / 2.0 + s.shift.1);
     let src = page.pixels();
     let level = |v: f64| s.black + v * (s.white - s.black) / 255.0;
-    let paper_outside = 250.0;
+    let paper_outside = s.background;
     {
         let dst = out.pixels_mut();
         for oy in 0..oh {
