@@ -61,6 +61,17 @@ enum Job {
         #[arg(long)]
         database_url: Option<String>,
     },
+    /// The central tally (issue 7): store `ballots` scans at one closed
+    /// station, then time reading them all back and counting them with
+    /// the rules core, as `/result` does.
+    Tally {
+        #[arg(long, default_value_t = 1_000_000)]
+        ballots: u64,
+        /// A SQLite file path (default: a fresh temp file) or a postgres://
+        /// URL of an empty database.
+        #[arg(long)]
+        database_url: Option<String>,
+    },
     /// Print ballots: a 10-candidate A4 ballot, in batches.
     Ballots {
         /// Ballots in all.
@@ -88,6 +99,10 @@ pub fn run(args: Args) -> ExitCode {
             database_url,
         } => bench_import(residents, database_url),
         Job::Ballots { count, batch, keep } => bench_ballots(count, batch.max(1), keep),
+        Job::Tally {
+            ballots,
+            database_url,
+        } => bench_tally(ballots, database_url),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -331,6 +346,153 @@ fn bench_import(residents: usize, database_url: Option<String>) -> Result<()> {
             outcome.summary.rows as f64 / secs,
             outcome.summary.voters
         );
+        Ok(())
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+fn bench_tally(ballots: u64, database_url: Option<String>) -> Result<()> {
+    use huanjie_core::counting::{Candidate, Contest, Gender};
+    use huanjie_core::polling::StationKind;
+    use huanjie_store::{BodyKind, NewBatch, NewElection, NewScan, NewStation, PositionSeats};
+    let dir = std::env::temp_dir().join(format!("huanjie-bench-tally-{}", std::process::id()));
+    let url = database_url.unwrap_or_else(|| dir.join("bench.db").display().to_string());
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    let result = runtime.block_on(async {
+        let store = huanjie_store::connect(&url)
+            .await
+            .with_context(|| format!("opening {url}"))?;
+        let now = chrono::Utc::now();
+        let election = store
+            .create_election(
+                &NewElection {
+                    body_kind: BodyKind::ResidentsCommittee,
+                    title: format!("bench {}", uuid::Uuid::new_v4()),
+                    profile: "city-2009".into(),
+                    election_day: chrono::NaiveDate::from_ymd_opt(2026, 12, 20)
+                        .context("the bench's day")?,
+                    seats: vec![
+                        PositionSeats { position: "director".into(), seats: 1 },
+                        PositionSeats { position: "member".into(), seats: 4 },
+                    ],
+                },
+                now,
+            )
+            .await?;
+        let rules = huanjie_core::Profile::builtin("city-2009")
+            .context("the city-2009 profile")?
+            .polling;
+        let station = store
+            .add_station(
+                election.id,
+                &NewStation {
+                    code: "central".into(),
+                    name: "中心投票站".into(),
+                    kind: StationKind::Central,
+                    place: String::new(),
+                    serves: String::new(),
+                    approval: None,
+                },
+                &rules,
+                false,
+                now,
+            )
+            .await?;
+        let mut rng = Rng(2026);
+        let started = Instant::now();
+        let randoms: Vec<[u8; 8]> = (0..ballots).map(|_| rng.next().to_be_bytes()).collect();
+        for (i, chunk) in randoms.chunks(100_000).enumerate() {
+            store
+                .record_batch(
+                    election.id,
+                    &NewBatch {
+                        number: u16::try_from(i + 1).context("too many batches")?,
+                        station: station.code.clone(),
+                        style: 1,
+                        randoms: chunk.to_vec(),
+                        serials_sha256: "0".repeat(64),
+                        reprint_of: None,
+                        printed_by: "bench".into(),
+                    },
+                    now,
+                )
+                .await?;
+        }
+        store.open_polls(election.id, "central", 0, now).await?;
+        store
+            .record_issued(election.id, "central", i64::try_from(ballots)?, now)
+            .await?;
+        store.close_polls(election.id, "central", now).await?;
+        for chunk in randoms.chunks(512) {
+            let scans: Vec<NewScan> = chunk
+                .iter()
+                .map(|r| NewScan {
+                    station: "central".into(),
+                    random: *r,
+                    marks: format!(
+                        r#"{{"marks":{{"director":{{"{}":"for"}},"member":{{"1":"for","2":"for","3":"against","{}":"for"}}}}}}"#,
+                        1 + r[0] % 2,
+                        4 + r[1] % 2
+                    ),
+                    scanned_by: "bench".into(),
+                    review: None,
+                })
+                .collect();
+            store.record_scans(election.id, &scans, now).await?;
+        }
+        println!(
+            "set-up: {ballots} ballots printed and stored in {} ({:.1} s)",
+            store.backend(),
+            started.elapsed().as_secs_f64()
+        );
+        let stations = store.list_stations(election.id).await?;
+        let person = |id: &str, name: &str| Candidate {
+            id: id.into(),
+            name: name.into(),
+            gender: Gender::Female,
+        };
+        let contests = vec![
+            Contest {
+                id: "director".into(),
+                title: "主任".into(),
+                seats: huanjie_core::Seats::new(1)?,
+                candidates: vec![person("1", "甲"), person("2", "乙")],
+            },
+            Contest {
+                id: "member".into(),
+                title: "委员".into(),
+                seats: huanjie_core::Seats::new(4)?,
+                candidates: (1..=5).map(|i| person(&i.to_string(), &format!("委员{i}"))).collect(),
+            },
+        ];
+        for run in 1..=3 {
+            let started = Instant::now();
+            let scans = store
+                .counted_scans(election.id, &std::collections::HashMap::new())
+                .await?;
+            let read = started.elapsed().as_secs_f64();
+            let mut tally =
+                huanjie_web::tally::Tally::new(&election, contests.clone(), &stations, ballots * 2)
+                    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            let mut ballot = huanjie_core::counting::Ballot::default();
+            for scan in &scans {
+                if let Some(marks) = &scan.marks {
+                    tally
+                        .add(&scan.station, marks, &mut ballot)
+                        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+                }
+            }
+            let rules = tally.rules.clone();
+            let result = tally.counter.finish(&rules)?;
+            let secs = started.elapsed().as_secs_f64();
+            println!(
+                "run {run}: read {} scans in {read:.2} s, counted all in {secs:.2} s ({:.0} ballots/s); cast {}",
+                scans.len(),
+                scans.len() as f64 / secs,
+                result.cast
+            );
+        }
         Ok(())
     });
     let _ = std::fs::remove_dir_all(&dir);

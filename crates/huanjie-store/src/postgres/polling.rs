@@ -581,7 +581,12 @@ pub(super) async fn counted_scans(
     election_id: Uuid,
     after: &std::collections::HashMap<String, u64>,
 ) -> StoreResult<Vec<CountedScan>> {
-    let cursor = serde_json::to_string(after).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    // No cursor: every ballot, without looking one up per row.
+    let cursor = if after.is_empty() {
+        None
+    } else {
+        Some(serde_json::to_string(after).map_err(|e| StoreError::Corrupt(e.to_string()))?)
+    };
     sqlx::query(
         "SELECT s.station, s.number, s.random, \
            CASE WHEN s.decision IS NOT NULL THEN s.decision \
@@ -589,7 +594,7 @@ pub(super) async fn counted_scans(
          FROM scans AS s \
          JOIN stations AS st ON st.election_id = s.election_id AND st.code = s.station \
          WHERE s.election_id = $1 \
-           AND s.number > coalesce(($2::jsonb ->> s.station)::bigint, 0) \
+           AND ($2::text IS NULL OR s.number > coalesce(($2::jsonb ->> s.station)::bigint, 0)) \
          ORDER BY st.seq, s.number",
     )
     .bind(election_id)

@@ -574,15 +574,20 @@ pub(super) async fn counted_scans(
 ) -> StoreResult<Vec<CountedScan>> {
     // The cursor as JSON ({station: last number}), so one statement reads
     // every station's new ballots whatever the number of stations.
-    let cursor = serde_json::to_string(after).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    // No cursor: every ballot, without looking one up per row.
+    let cursor = if after.is_empty() {
+        None
+    } else {
+        Some(serde_json::to_string(after).map_err(|e| StoreError::Corrupt(e.to_string()))?)
+    };
     sqlx::query(
         "SELECT s.station, s.number, s.random, \
            CASE WHEN s.decision IS NOT NULL THEN s.decision \
                 WHEN s.review IS NULL THEN s.marks END AS counted \
          FROM scans AS s \
          JOIN stations AS st ON st.election_id = s.election_id AND st.code = s.station \
-         WHERE s.election_id = ? \
-           AND s.number > coalesce(json_extract(?, '$.\"' || s.station || '\"'), 0) \
+         WHERE s.election_id = ?1 \
+           AND (?2 IS NULL OR s.number > coalesce(json_extract(?2, '$.\"' || s.station || '\"'), 0)) \
          ORDER BY st.seq, s.number",
     )
     .bind(election_id.to_string())
