@@ -2241,6 +2241,16 @@ async fn count_board_and_reviews(app: TestApp) {
     // No result while a station votes (R-CNT-1).
     let reply = call(&app, Method::GET, &format!("{e}/result"), &token, None).await;
     refused(&reply, StatusCode::CONFLICT, "R-CNT-1", "polls_not_closed");
+    // Nor on a count sheet: the box's figures, not its votes.
+    let early = pdf_text(
+        &app,
+        &token,
+        &format!("{e}/stations/central/count-sheet"),
+        "early sheet",
+    )
+    .await;
+    assert!(early.contains("仍有投票站未结束投票"), "{early}");
+    assert!(!early.contains("本票箱无效票"), "{early}");
 
     step("S1", "close").await;
     let board = count_event(&mut events, |b| b["totals_hidden"] == false).await;

@@ -127,8 +127,17 @@ pub async fn count_sheet(
         )));
     }
     // This box's votes, counted by the rules core from its ballots only
-    // (decided ones; those still waiting are listed above).
-    if let Some(contests) = crate::tally::contests(store, election).await? {
+    // (decided ones; those still waiting are listed above) — but no
+    // contest totals anywhere while a station still votes (issue 6).
+    let still_voting = stations
+        .iter()
+        .any(|s| s.polls != huanjie_core::polling::Polls::Closed);
+    if still_voting {
+        blocks.push(Block::Heading("二、本票箱计票结果".into()));
+        blocks.push(Block::Paragraph(
+            "仍有投票站未结束投票：投票全部结束后再打印本计票单的计票结果。".into(),
+        ));
+    } else if let Some(contests) = crate::tally::contests(store, election).await? {
         let mut tally = Tally::new(election, contests, &stations, 0)?;
         let mut ballot = huanjie_core::counting::Ballot::default();
         for scan in store
