@@ -3523,6 +3523,143 @@ async fn tie_break_round(app: TestApp) {
     app.stop().await.unwrap();
 }
 
+/// A void round (R-CNT-3): turnout at exactly half of the registered
+/// voters (`2 × voted ≤ registered`). Certified as void: no winners, no
+/// results announcement of winners, no certificates, no further election;
+/// the report to the township says why.
+async fn void_round_at_exactly_half(app: TestApp) {
+    let token = app.set_up_committee("chair").await.unwrap();
+    let day = today() + Duration::days(31);
+    let (e, v) = published_election(&app, &token, "city-2009", day, VOID_SEED).await;
+    fix_formal_list(&app, &token, &e, &v).await;
+    let status = ok(
+        &call(
+            &app,
+            Method::GET,
+            &format!("{e}/registration"),
+            &token,
+            None,
+        )
+        .await,
+        StatusCode::OK,
+    );
+    let registered = status["registered"].as_u64().unwrap();
+    assert_eq!(
+        registered % 2,
+        0,
+        "the seed gives an even base ({registered}): exactly half is possible"
+    );
+    let voted = registered / 2;
+    ok(
+        &call(
+            &app,
+            Method::POST,
+            &format!("{e}/stations"),
+            &token,
+            Some(json!({"code": "central", "name": "中心投票站", "kind": "central"})),
+        )
+        .await,
+        StatusCode::CREATED,
+    );
+    appoint_scrutineers(&app, &token, &e, &v, "中心投票站", 300).await;
+    let printed = ok(
+        &call(
+            &app,
+            Method::POST,
+            &format!("{e}/ballot-batches"),
+            &token,
+            Some(json!({"station": "central", "count": voted})),
+        )
+        .await,
+        StatusCode::CREATED,
+    );
+    let serials: Vec<String> = printed["serials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_owned())
+        .collect();
+    let at = |step: &str| format!("{e}/stations/central/{step}");
+    ok(
+        &call(&app, Method::POST, &at("open"), &token, None).await,
+        StatusCode::OK,
+    );
+    ok(
+        &call(
+            &app,
+            Method::POST,
+            &at("issued"),
+            &token,
+            Some(json!({"count": voted})),
+        )
+        .await,
+        StatusCode::OK,
+    );
+    ok(
+        &call(&app, Method::POST, &at("close"), &token, None).await,
+        StatusCode::OK,
+    );
+    scan_load(&app, &e, &token, &serials, 8).await;
+    let result = ok(
+        &call(&app, Method::GET, &format!("{e}/result"), &token, None).await,
+        StatusCode::OK,
+    );
+    assert_eq!(
+        (result["voted"].as_u64(), result["registered"].as_u64()),
+        (Some(voted), Some(registered))
+    );
+    assert_eq!(result["valid"], false, "{result}");
+    assert_eq!(result["void_reasons"], json!(["R-CNT-3"]));
+    assert!(result["contests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["elected"] == json!([])));
+    ok(
+        &call(
+            &app,
+            Method::POST,
+            &format!("{e}/certification"),
+            &token,
+            None,
+        )
+        .await,
+        StatusCode::CREATED,
+    );
+    for kind in ["results", "certificates"] {
+        let reply = call(
+            &app,
+            Method::GET,
+            &format!("{e}/documents/{kind}"),
+            &token,
+            None,
+        )
+        .await;
+        refused(&reply, StatusCode::CONFLICT, "R-CNT-3", "round_void");
+    }
+    let reply = call(
+        &app,
+        Method::POST,
+        &format!("{e}/rounds"),
+        &token,
+        Some(json!({"kind": "further"})),
+    )
+    .await;
+    refused(&reply, StatusCode::CONFLICT, "R-CNT-3", "round_void");
+    let report = pdf_text(
+        &app,
+        &token,
+        &format!("{e}/documents/report?township=和平街道"),
+        "void report",
+    )
+    .await;
+    assert!(report.contains("R-CNT-3"), "{report}");
+    app.stop().await.unwrap();
+}
+
+/// A roll seed whose registered base is even.
+const VOID_SEED: u64 = 49;
+
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -3543,7 +3680,8 @@ on_both_backends!(
     count_board_and_reviews,
     certified_documents,
     scanned_images_are_counted,
-    tie_break_round
+    tie_break_round,
+    void_round_at_exactly_half
 );
 
 mod bench {
