@@ -12,6 +12,7 @@ mod ballots;
 mod count;
 mod elections;
 mod nomination;
+mod outcome;
 mod polling;
 mod registration;
 mod reviews;
@@ -164,6 +165,15 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/elections/{election_id}/count", get(count::board))
         .route("/elections/{election_id}/reviews", get(reviews::show))
+        .route("/elections/{election_id}/outcome", get(outcome::show))
+        .route(
+            "/elections/{election_id}/outcome/certify",
+            post(outcome::certify),
+        )
+        .route(
+            "/elections/{election_id}/outcome/rounds",
+            post(outcome::create_round),
+        )
         .route("/assets/count.js", get(crate::assets::count_js))
         .route("/assets/count.css", get(crate::assets::count_css))
         .route(
