@@ -21,6 +21,7 @@
 pub mod accounts;
 pub mod api;
 pub mod assets;
+pub mod audit;
 pub mod auth;
 pub mod ballots;
 pub mod certification;

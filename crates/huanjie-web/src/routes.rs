@@ -13,7 +13,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::i18n::{query_lang, LANG_COOKIE};
 use crate::state::AppState;
-use crate::{api, assets, auth, pages};
+use crate::{api, assets, audit, auth, pages};
 
 /// The whole app, ready for `axum::serve`.
 pub fn router(state: AppState) -> Router {
@@ -26,10 +26,15 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(health))
         .fallback(pages::not_found)
         .layer(middleware::from_fn(remember_lang))
+        // Inside `resolve_principal`: tells the audit log who is asking.
+        .layer(middleware::from_fn(audit::note_actor))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             auth::resolve_principal,
         ))
+        // Outside it, so that its refusals are logged too: every state
+        // change and download is appended before it is answered.
+        .layer(middleware::from_fn_with_state(state.clone(), audit::record))
         .layer(middleware::from_fn(security_headers))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)

@@ -47,6 +47,8 @@ pub struct AppState {
     pub scans: Arc<crate::scan_service::ScanService>,
     /// The live count boards of this process.
     pub boards: Arc<crate::count_board::CountBoards>,
+    /// The audit log's group-commit writer and checkpointer.
+    pub audit: Arc<crate::audit::AuditLog>,
     /// A hash of nothing in particular, verified against when the username
     /// is unknown so that a failed sign-in takes as long either way.
     dummy_password_hash: Arc<str>,
@@ -59,6 +61,11 @@ impl AppState {
             .map_err(|_| anyhow::anyhow!("the system random source failed"))?;
         let scans_store = store.clone();
         let boards = Arc::new(crate::count_board::CountBoards::new(store.clone()));
+        let audit = Arc::new(crate::audit::AuditLog::new(
+            store.clone(),
+            rng.clone(),
+            clock.clone(),
+        ));
         Ok(AppState {
             store,
             clock,
@@ -67,6 +74,7 @@ impl AppState {
             print_jobs: Arc::default(),
             scans: Arc::new(crate::scan_service::ScanService::new(scans_store)),
             boards,
+            audit,
             dummy_password_hash: dummy.into(),
         })
     }

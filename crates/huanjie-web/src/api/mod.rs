@@ -5,6 +5,7 @@
 //! cookie works too. Errors are always
 //! `{"error":{"code","message","message_en","fields"?}}`.
 
+mod audit;
 mod ballots;
 pub(crate) mod count;
 mod elections;
@@ -264,6 +265,15 @@ pub fn routes() -> Router<AppState> {
             "/elections/{election_id}/assistants",
             get(registration::list_assistants).post(registration::record_assistant),
         )
+        .route("/audit", get(audit::server_entries))
+        .route("/audit/verify", get(audit::server_verify))
+        .route("/elections/{election_id}/audit", get(audit::entries))
+        .route(
+            "/elections/{election_id}/audit/checkpoints",
+            get(audit::checkpoints),
+        )
+        .route("/elections/{election_id}/audit/verify", get(audit::verify))
+        .route("/elections/{election_id}/audit/export", get(audit::export))
         .route("/roll-template.csv", get(roll::template_csv))
         .route("/roll-template.xlsx", get(roll::template_xlsx))
         .fallback(not_found)
