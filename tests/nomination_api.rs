@@ -1126,6 +1126,49 @@ async fn appoint_scrutineers(
     }
 }
 
+/// A token for the central station's clerk.
+async fn clerk_token(app: &TestApp, token: &str, e: &str) -> String {
+    ok(
+        &call(
+            app,
+            Method::POST,
+            &format!("{e}/station-tokens"),
+            token,
+            Some(json!({"station": "central"})),
+        )
+        .await,
+        StatusCode::CREATED,
+    )["token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// The central station's day: polls open, `issued` ballots handed out,
+/// polls closed.
+async fn polls_open_and_close(app: &TestApp, who: &str, e: &str, issued: u64) {
+    let at = |step: &str| format!("{e}/stations/central/{step}");
+    ok(
+        &call(app, Method::POST, &at("open"), who, None).await,
+        StatusCode::OK,
+    );
+    ok(
+        &call(
+            app,
+            Method::POST,
+            &at("issued"),
+            who,
+            Some(json!({"count": issued})),
+        )
+        .await,
+        StatusCode::OK,
+    );
+    ok(
+        &call(app, Method::POST, &at("close"), who, None).await,
+        StatusCode::OK,
+    );
+}
+
 /// An election ready to count: City-2009, a fixed formal list (director
 /// 2 for 1 seat, member 5 for 4), a closed central station with `count`
 /// ballots printed for it; returns the committee token, the election's
@@ -2129,20 +2172,7 @@ async fn count_board_and_reviews(app: TestApp) {
         .iter()
         .map(|s| s.as_str().unwrap().to_owned())
         .collect();
-    let clerk = ok(
-        &call(
-            &app,
-            Method::POST,
-            &format!("{e}/station-tokens"),
-            &token,
-            Some(json!({"station": "central"})),
-        )
-        .await,
-        StatusCode::CREATED,
-    )["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let clerk = clerk_token(&app, &token, &e).await;
     let step = |station: &'static str, step: &'static str| {
         let (app, e, token) = (&app, e.clone(), token.clone());
         async move {
@@ -2694,40 +2724,8 @@ async fn certified_documents(app: TestApp) {
         .iter()
         .map(|s| s.as_str().unwrap().to_owned())
         .collect();
-    let clerk = ok(
-        &call(
-            &app,
-            Method::POST,
-            &format!("{e}/station-tokens"),
-            &token,
-            Some(json!({"station": "central"})),
-        )
-        .await,
-        StatusCode::CREATED,
-    )["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let at = |step: &str| format!("{e}/stations/central/{step}");
-    ok(
-        &call(&app, Method::POST, &at("open"), &clerk, None).await,
-        StatusCode::OK,
-    );
-    ok(
-        &call(
-            &app,
-            Method::POST,
-            &at("issued"),
-            &clerk,
-            Some(json!({"count": voted})),
-        )
-        .await,
-        StatusCode::OK,
-    );
-    ok(
-        &call(&app, Method::POST, &at("close"), &clerk, None).await,
-        StatusCode::OK,
-    );
+    let clerk = clerk_token(&app, &token, &e).await;
+    polls_open_and_close(&app, &clerk, &e, voted).await;
     scan_load(
         &app,
         &e,
@@ -2932,20 +2930,7 @@ async fn certified_documents(app: TestApp) {
     .await;
     assert!(round_ballots.contains("另行选举"), "{round_ballots}");
     // The general round's serials are not this round's ballots.
-    let round_clerk = ok(
-        &call(
-            &app,
-            Method::POST,
-            &format!("{f}/station-tokens"),
-            &token,
-            Some(json!({"station": "central"})),
-        )
-        .await,
-        StatusCode::CREATED,
-    )["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let round_clerk = clerk_token(&app, &token, &f).await;
     let at = |step: &str| format!("{f}/stations/central/{step}");
     // The scrutineers approved for the day serve this round too.
     ok(
@@ -3151,20 +3136,7 @@ async fn scanned_images_are_counted(app: TestApp) {
         .await
         .unwrap();
     assert!(pdf.starts_with(b"%PDF"));
-    let clerk = ok(
-        &call(
-            &app,
-            Method::POST,
-            &format!("{e}/station-tokens"),
-            &token,
-            Some(json!({"station": "central"})),
-        )
-        .await,
-        StatusCode::CREATED,
-    )["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let clerk = clerk_token(&app, &token, &e).await;
     for step in ["open", "close"] {
         ok(
             &call(
@@ -3579,26 +3551,7 @@ async fn void_round_at_exactly_half(app: TestApp) {
         .iter()
         .map(|s| s.as_str().unwrap().to_owned())
         .collect();
-    let at = |step: &str| format!("{e}/stations/central/{step}");
-    ok(
-        &call(&app, Method::POST, &at("open"), &token, None).await,
-        StatusCode::OK,
-    );
-    ok(
-        &call(
-            &app,
-            Method::POST,
-            &at("issued"),
-            &token,
-            Some(json!({"count": voted})),
-        )
-        .await,
-        StatusCode::OK,
-    );
-    ok(
-        &call(&app, Method::POST, &at("close"), &token, None).await,
-        StatusCode::OK,
-    );
+    polls_open_and_close(&app, &token, &e, voted).await;
     scan_load(&app, &e, &token, &serials, 8).await;
     let result = ok(
         &call(&app, Method::GET, &format!("{e}/result"), &token, None).await,
