@@ -186,6 +186,7 @@ vice_chairs_max = 2
 [polling]
 mobile_boxes_max = 1
 mobile_boxes_need_approval = false
+scrutineers_min = 3
 "#;
     std::fs::write(&good, text).unwrap();
     let out = huanjie()

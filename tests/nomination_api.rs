@@ -2244,6 +2244,51 @@ async fn count_board_and_reviews(app: TestApp) {
         StatusCode::CREATED,
     );
 
+    // Each stored ballot is in the audit log, written with the ballot in
+    // the scan writer's transaction: never its serial; the chain verifies.
+    let log = ok(
+        &call(
+            &app,
+            Method::GET,
+            &format!("{e}/audit?limit=1000"),
+            &token,
+            None,
+        )
+        .await,
+        StatusCode::OK,
+    );
+    let scans: Vec<&Value> = log["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["details"]["event"] == "scan")
+        .collect();
+    assert_eq!(scans.len(), 4, "{log}");
+    for x in &scans {
+        assert_eq!(
+            x["action"],
+            "POST /api/v1/elections/{election_id}/stations/{station}/scans"
+        );
+        assert_eq!(x["actor"], "station:central");
+        assert_eq!(x["details"]["status"], 201);
+        assert_eq!(x["details"]["params"]["station"], "central");
+    }
+    assert!(
+        !log.to_string().contains(&serials[0]),
+        "no serial in the log"
+    );
+    let verified = ok(
+        &call(
+            &app,
+            Method::GET,
+            &format!("{e}/audit/verify"),
+            &token,
+            None,
+        )
+        .await,
+        StatusCode::OK,
+    );
+    assert_eq!(verified["ok"], true, "{verified}");
     // S1 still votes: ballots counted per station, no totals anywhere.
     let board = count_event(&mut events, |b| b["counted"] == 4).await;
     assert_eq!(board["totals_hidden"], true, "{board}");

@@ -205,3 +205,10 @@ impl Change {
         })
     }
 }
+
+/// What gives a stored scan's audit entry (`Store::record_scans_logged`):
+/// the scan's index in the group and its outcome.
+pub type ScanLogFn<'a> = dyn for<'o> Fn(usize, &'o ScanOutcome) -> Option<huanjie_core::audit::NewEntry>
+    + Send
+    + Sync
+    + 'a;

@@ -850,13 +850,14 @@ impl Store for PostgresStore {
         polling::step(self, election_id, code, polling::Step::Close, now).await
     }
 
-    async fn record_scans(
+    async fn record_scans_logged(
         &self,
         election_id: Uuid,
         scans: &[NewScan],
+        log: &crate::ScanLogFn<'_>,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<ScanOutcome>> {
-        polling::record_scans(self, election_id, scans, now).await
+        polling::record_scans(self, election_id, scans, log, now).await
     }
 
     async fn list_scans(&self, election_id: Uuid) -> StoreResult<Vec<Receipt>> {

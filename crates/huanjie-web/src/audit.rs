@@ -55,11 +55,11 @@
 //! time (a station's scans, all answered 201) are written as one entry
 //! with `"count": n` in its details: on SQLite the store writes a row per
 //! entry, a statement each, under the write lock the scans need too. What
-//! merging cannot remove is the second commit in each scan's round trip
-//! (the scan's, then its entry's); on SQLite that costs about 40% of
-//! the scan rate (docs/PERFORMANCE.md), and only writing a group's scans
-//! and their entries in one transaction (a store change) would win it
-//! back.
+//! merging could not remove was the second commit in each scan's round
+//! trip (the scan's, then its entry's), about 40% of the scan rate on
+//! SQLite; so a scan over the API has its entry written by the store in
+//! the scan writer's own transaction ([`LoggedWithChange`],
+//! `Store::record_scans_logged`), and this middleware leaves it alone.
 //!
 //! **Checkpoints.** Every [`CHECKPOINT_EVERY`] a task signs, for each
 //! election chain appended to since (on its first round: every
@@ -418,6 +418,13 @@ pub async fn note_actor(req: Request, next: Next) -> Response {
 /// refusals are logged too): appends the request's entry once the handler
 /// has answered, and holds the answer until the entry is committed (see
 /// the module docs).
+/// Set on a response whose audit entry the store wrote in the same
+/// transaction as the change (a scan over the API: the ballot and its
+/// entry commit together, with one commit for a whole group of scans);
+/// [`record`] then appends nothing more.
+#[derive(Debug, Clone, Copy)]
+pub struct LoggedWithChange;
+
 pub async fn record(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let method = req.method().clone();
     let Some(template) = req
@@ -452,6 +459,10 @@ pub async fn record(State(state): State<AppState>, req: Request, next: Next) -> 
     let is_api = template.starts_with("/api/");
     let response = next.run(Request::from_parts(parts, body)).await;
 
+    // Already in the log: written by the store with the change itself.
+    if response.extensions().get::<LoggedWithChange>().is_some() {
+        return response;
+    }
     let status = response.status();
     let ok = succeeded(status);
     let (response, answer) = match route(&template) {

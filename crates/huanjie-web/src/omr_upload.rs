@@ -207,7 +207,7 @@ pub async fn count_images(
             ballot,
             reasons: reasons.clone(),
         };
-        match polling::scan(&state.scans, election, station, &request, by, now).await {
+        match polling::scan(&state.scans, election, station, &request, by, None, now).await {
             Ok(receipt) => outcomes.push(PageOutcome {
                 page,
                 serial: Some(serial),

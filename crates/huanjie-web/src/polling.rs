@@ -284,6 +284,7 @@ pub async fn scan(
     station: &str,
     request: &ScanRequest,
     by: &str,
+    log: Option<crate::scan_service::ScanLog>,
     now: DateTime<Utc>,
 ) -> Result<ScanReceipt, HttpError> {
     let parsed =
@@ -347,6 +348,7 @@ pub async fn scan(
                 scanned_by: by.to_owned(),
                 review,
             },
+            log,
             now,
         )
         .await?;

@@ -52,9 +52,20 @@ pub struct ScanContext {
     loaded: Instant,
 }
 
+/// Who counted a ballot, for the audit entry written in the same
+/// transaction as the scan (issue 8): a ballot and its entry commit
+/// together, one commit for a group. `action` is the route as the audit
+/// middleware names it; the middleware then leaves the request alone.
+#[derive(Debug, Clone)]
+pub struct ScanLog {
+    pub actor: String,
+    pub action: String,
+}
+
 struct Pending {
     election: Uuid,
     scan: NewScan,
+    log: Option<ScanLog>,
     now: DateTime<Utc>,
     reply: oneshot::Sender<Result<ScanOutcome, String>>,
 }
@@ -163,6 +174,7 @@ impl ScanService {
         &self,
         election: Uuid,
         scan: NewScan,
+        log: Option<ScanLog>,
         now: DateTime<Utc>,
     ) -> Result<ScanOutcome, HttpError> {
         let queue = self.queue.get_or_init(|| {
@@ -175,6 +187,7 @@ impl ScanService {
             .send(Pending {
                 election,
                 scan,
+                log,
                 now,
                 reply,
             })
@@ -211,7 +224,32 @@ async fn writer(store: Arc<dyn Store>, mut rx: mpsc::Receiver<Pending>) {
             group = rest;
             let scans: Vec<NewScan> = mine.iter().map(|p| p.scan.clone()).collect();
             let now = mine.last().map_or_else(Utc::now, |p| p.now);
-            match store.record_scans(election, &scans, now).await {
+            let logs: Vec<Option<ScanLog>> = mine.iter().map(|p| p.log.clone()).collect();
+            // A stored (or replayed) ballot's entry; refusals are logged by
+            // the middleware with the refusal's status.
+            let entry = |i: usize, outcome: &ScanOutcome| {
+                let log = logs.get(i)?.as_ref()?;
+                let status = match outcome {
+                    ScanOutcome::Recorded(_) => 201,
+                    ScanOutcome::Replayed(_) => 200,
+                    _ => return None,
+                };
+                Some(huanjie_core::audit::NewEntry {
+                    chain: election,
+                    at: now,
+                    actor: log.actor.clone(),
+                    action: log.action.clone(),
+                    details: serde_json::json!({
+                        "status": status,
+                        "params": { "station": scans.get(i).map(|s| s.station.as_str()) },
+                        "event": "scan",
+                    }),
+                })
+            };
+            match store
+                .record_scans_logged(election, &scans, &entry, now)
+                .await
+            {
                 Ok(outcomes) => {
                     for (p, o) in mine.into_iter().zip(outcomes) {
                         let _ = p.reply.send(Ok(o));

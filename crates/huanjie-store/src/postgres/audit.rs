@@ -59,20 +59,35 @@ pub(super) async fn append(store: &PostgresStore, entries: &[NewEntry]) -> Store
         return Ok(Vec::new());
     }
     let mut tx = store.pool.begin().await?;
+    match append_in(&mut tx, entries).await {
+        Ok(chained) => {
+            tx.commit().await?;
+            Ok(chained)
+        }
+        Err(e) => {
+            tx.rollback().await?;
+            Err(e)
+        }
+    }
+}
+
+/// Appends `entries` inside the caller's transaction (a group of scans and
+/// their entries commit together); the caller rolls back on an error.
+pub(super) async fn append_in(
+    conn: &mut PgConnection,
+    entries: &[NewEntry],
+) -> StoreResult<Vec<Entry>> {
+    if entries.is_empty() {
+        return Ok(Vec::new());
+    }
     // Locks in chain order (no deadlock between groups), then the heads:
     // read after the lock, they are the latest committed.
     let mut heads = BTreeMap::new();
     for chain in by_chain(entries).into_keys() {
-        lock_chain(&mut tx, chain).await?;
-        heads.insert(chain, head(&mut tx, chain).await?);
+        lock_chain(&mut *conn, chain).await?;
+        heads.insert(chain, head(&mut *conn, chain).await?);
     }
-    let chained = match chain_group(&mut heads, entries) {
-        Ok(chained) => chained,
-        Err(e) => {
-            tx.rollback().await?;
-            return Err(AuditError::Entry(e).into());
-        }
-    };
+    let chained = chain_group(&mut heads, entries).map_err(AuditError::Entry)?;
     // One statement for the group: rows in the group's order (the
     // in-order trigger checks each against the one inserted before it).
     let mut chains = Vec::with_capacity(chained.len());
@@ -108,10 +123,9 @@ pub(super) async fn append(store: &PostgresStore, entries: &[NewEntry]) -> Store
     .bind(&texts)
     .bind(&prevs)
     .bind(&hashes)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await
     .map_err(|err| write_error(err, "audit entry"))?;
-    tx.commit().await?;
     Ok(chained)
 }
 

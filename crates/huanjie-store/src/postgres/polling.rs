@@ -410,6 +410,7 @@ pub(super) async fn record_scans(
     store: &PostgresStore,
     election_id: Uuid,
     scans: &[NewScan],
+    log: &crate::ScanLogFn<'_>,
     now: DateTime<Utc>,
 ) -> StoreResult<Vec<ScanOutcome>> {
     let at = micros(now);
@@ -451,6 +452,15 @@ pub(super) async fn record_scans(
         .any(|o| matches!(o, ScanOutcome::Recorded(_)))
     {
         notify(&mut tx, election_id, false).await?;
+    }
+    let entries: Vec<_> = outcomes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, o)| log(i, o))
+        .collect();
+    if let Err(e) = super::audit::append_in(&mut tx, &entries).await {
+        tx.rollback().await?;
+        return Err(e);
     }
     tx.commit().await?;
     Ok(outcomes)

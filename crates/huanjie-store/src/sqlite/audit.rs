@@ -68,21 +68,36 @@ pub(super) async fn append(store: &SqliteStore, entries: &[NewEntry]) -> StoreRe
     }
     // The single write lock, from the first read of a head to the commit.
     let mut tx = store.pool.begin_with("BEGIN IMMEDIATE").await?;
-    let mut heads = BTreeMap::new();
-    for chain in by_chain(entries).into_keys() {
-        heads.insert(chain, head(&mut tx, chain).await?);
-    }
-    let chained = match chain_group(&mut heads, entries) {
-        Ok(chained) => chained,
+    match append_in(&mut tx, entries).await {
+        Ok(chained) => {
+            tx.commit().await?;
+            Ok(chained)
+        }
         Err(e) => {
             tx.rollback().await?;
-            return Err(AuditError::Entry(e).into());
+            Err(e)
         }
-    };
-    for e in &chained {
-        insert(&mut tx, e).await?;
     }
-    tx.commit().await?;
+}
+
+/// Appends `entries` inside the caller's write transaction (a group of
+/// scans and their entries commit together); the caller rolls back on an
+/// error.
+pub(super) async fn append_in(
+    conn: &mut SqliteConnection,
+    entries: &[NewEntry],
+) -> StoreResult<Vec<Entry>> {
+    if entries.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut heads = BTreeMap::new();
+    for chain in by_chain(entries).into_keys() {
+        heads.insert(chain, head(&mut *conn, chain).await?);
+    }
+    let chained = chain_group(&mut heads, entries).map_err(AuditError::Entry)?;
+    for e in &chained {
+        insert(&mut *conn, e).await?;
+    }
     Ok(chained)
 }
 

@@ -418,6 +418,7 @@ pub(super) async fn record_scans(
     store: &SqliteStore,
     election_id: Uuid,
     scans: &[NewScan],
+    log: &crate::ScanLogFn<'_>,
     now: DateTime<Utc>,
 ) -> StoreResult<Vec<ScanOutcome>> {
     let election = election_id.to_string();
@@ -441,6 +442,15 @@ pub(super) async fn record_scans(
                 return Err(e);
             }
         }
+    }
+    let entries: Vec<_> = outcomes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, o)| log(i, o))
+        .collect();
+    if let Err(e) = super::audit::append_in(&mut tx, &entries).await {
+        tx.rollback().await?;
+        return Err(e);
     }
     tx.commit().await?;
     if outcomes

@@ -139,14 +139,22 @@ pub async fn close(
 pub async fn scan(
     State(state): State<AppState>,
     principal: Principal,
+    matched: axum::extract::MatchedPath,
     Path((election_id, station)): Path<(String, String)>,
     ApiJson(input): ApiJson<ScanRequest>,
-) -> Result<(StatusCode, Json<Value>), HttpError> {
+) -> Result<axum::response::Response, HttpError> {
+    use axum::response::IntoResponse;
     let election = election_for(&state, &principal, &election_id).await?;
     require_station_staff(&principal, election.id, &station)?;
     let by = match &principal {
         Principal::Clerk(token) => format!("station:{}", token.station),
         _ => principal.username(),
+    };
+    // The ballot's audit entry is written with the ballot, in the scan
+    // writer's transaction (one commit for both, issue 8).
+    let log = crate::scan_service::ScanLog {
+        actor: by.clone(),
+        action: format!("POST {}", matched.as_str()),
     };
     let receipt = polling::scan(
         &state.scans,
@@ -154,6 +162,7 @@ pub async fn scan(
         &station,
         &input,
         &by,
+        Some(log),
         state.clock.now(),
     )
     .await?;
@@ -162,7 +171,11 @@ pub async fn scan(
     } else {
         StatusCode::CREATED
     };
-    Ok((status, Json(to_json(&receipt)?)))
+    let mut response = (status, Json(to_json(&receipt)?)).into_response();
+    response
+        .extensions_mut()
+        .insert(crate::audit::LoggedWithChange);
+    Ok(response)
 }
 
 #[derive(Debug, Default, Deserialize)]

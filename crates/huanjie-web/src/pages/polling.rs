@@ -884,6 +884,7 @@ pub async fn scan(
                 &station,
                 &request,
                 &by,
+                None,
                 state.clock.now(),
             )
             .await?;
