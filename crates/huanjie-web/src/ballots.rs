@@ -303,58 +303,35 @@ pub async fn layout(
     election: &Election,
     paper: huanjie_print::Paper,
 ) -> Result<huanjie_print::BallotLayout, HttpError> {
-    if let Some(round) = &election.round {
-        // A later round prints its candidates as fixed when it was made.
-        let contests = crate::tally::round_contests(round)?
-            .into_iter()
-            .map(|c| {
-                let seats = u32::try_from(c.seats.count()).unwrap_or(u32::MAX);
-                huanjie_print::Contest {
-                    position: c.title.clone(),
-                    seats,
-                    // A tie-break vote is among the tied people only.
-                    write_in_rows: if round.kind == "tie-break" { 0 } else { seats },
-                    candidates: c.candidates.into_iter().map(|k| k.name).collect(),
-                }
-            })
-            .collect();
-        let kind = if round.kind == "tie-break" {
-            "tie-break"
-        } else {
-            "further-election"
-        };
-        return huanjie_print::BallotTemplate::builtin(kind)
-            .and_then(|t| t.layout(&election.title, contests, paper))
-            .map_err(|e| crate::pdf::print_error(e, rule::CNT_7));
-    }
-    let Some(list) = store.formal_list(election.id).await? else {
+    // The contests and candidates in ballot order, from the one place that
+    // fixes it (the count reads marks by the same rows).
+    let Some(contests) = crate::tally::contests(store, election).await? else {
         return Err(
             StoreError::from(huanjie_store::NominationStateError::FormalListNotPublished).into(),
         );
     };
-    let mut contests = Vec::new();
-    for s in &election.seats {
-        let mut names: Vec<String> = list
-            .candidates
-            .iter()
-            .filter(|c| {
-                c.position == s.position && c.status == huanjie_store::CandidateStatus::Formal
-            })
-            .map(|c| c.name.clone())
-            .collect();
-        huanjie_print::sort_by_strokes(&mut names, |n| n.as_str())
-            .map_err(|e| crate::pdf::print_error(e, rule::NOM_5))?;
-        contests.push(huanjie_print::Contest {
-            position: huanjie_core::nomination::Position::parse(&s.position)
-                .map_or_else(|| s.position.clone(), |p| p.zh().to_owned()),
-            seats: s.seats,
-            candidates: names,
-            write_in_rows: s.seats,
-        });
-    }
-    huanjie_print::BallotTemplate::builtin(template_kind(election.body_kind))
+    let round = election.round.as_ref().map(|r| r.kind.as_str());
+    let contests = contests
+        .into_iter()
+        .map(|c| {
+            let seats = u32::try_from(c.seats.count()).unwrap_or(u32::MAX);
+            huanjie_print::Contest {
+                position: c.title,
+                seats,
+                // A tie-break vote is among the tied people only.
+                write_in_rows: if round == Some("tie-break") { 0 } else { seats },
+                candidates: c.candidates.into_iter().map(|k| k.name).collect(),
+            }
+        })
+        .collect();
+    let (kind, basis) = match round {
+        None => (template_kind(election.body_kind), rule::POLL_5),
+        Some("tie-break") => ("tie-break", rule::CNT_7),
+        Some(_) => ("further-election", rule::CNT_7),
+    };
+    huanjie_print::BallotTemplate::builtin(kind)
         .and_then(|t| t.layout(&election.title, contests, paper))
-        .map_err(|e| crate::pdf::print_error(e, rule::POLL_5))
+        .map_err(|e| crate::pdf::print_error(e, basis))
 }
 
 /// A specimen of the election's ballot (样票), to look at before printing:

@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use huanjie_core::serial::SerialKey;
-use huanjie_store::{CandidateStatus, Election, NewScan, ScanOutcome, Store};
+use huanjie_store::{Election, NewScan, ScanOutcome, Store};
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
@@ -129,27 +129,17 @@ impl ScanService {
             .into_iter()
             .map(|s| (s.code, s.name))
             .collect();
-        let list = store.formal_list(election.id).await?;
-        let round = match &election.round {
-            Some(r) => Some(crate::tally::round_contests(r)?),
-            None => None,
-        };
+        // The ballot as printed (the general round's formal list, or a
+        // later round's contests), from the one place that fixes it.
+        let contests = crate::tally::contests(store, election).await?;
         let shape = election
             .seats
             .iter()
             .map(|s| {
-                if let Some(contests) = &round {
-                    let standing = contests
-                        .iter()
+                let standing = contests.as_ref().map_or(0, |all| {
+                    all.iter()
                         .find(|c| c.id == s.position)
-                        .map_or(0, |c| c.candidates.len());
-                    return (s.position.clone(), (s.seats, standing));
-                }
-                let standing = list.as_ref().map_or(0, |l| {
-                    l.candidates
-                        .iter()
-                        .filter(|c| c.position == s.position && c.status == CandidateStatus::Formal)
-                        .count()
+                        .map_or(0, |c| c.candidates.len())
                 });
                 (s.position.clone(), (s.seats, standing))
             })
@@ -159,7 +149,7 @@ impl ScanService {
             batches,
             stations,
             shape,
-            formal_list: list.is_some() || round.is_some(),
+            formal_list: contests.is_some(),
             loaded: Instant::now(),
         });
         if let Ok(mut c) = self.contexts.lock() {
