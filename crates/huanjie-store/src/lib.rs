@@ -23,6 +23,7 @@ mod ballots;
 mod certification;
 mod common;
 mod nomination;
+mod observers;
 mod polling;
 pub mod postgres;
 mod registration;
@@ -33,6 +34,7 @@ pub use audit::{AuditError, MAX_AUDIT_PAGE};
 pub use ballots::*;
 pub use certification::*;
 pub use nomination::*;
+pub use observers::ObserverAccess;
 pub use polling::*;
 
 /// How many polling-day changes a slow listener may fall behind before it
@@ -934,6 +936,20 @@ pub trait Store: Send + Sync + 'static {
         &self,
         chain: Uuid,
     ) -> StoreResult<Vec<(huanjie_core::audit::Checkpoint, [u8; 64])>>;
+
+    // --- observer access (issue 8) ------------------------------------------
+    /// Who may read the election's observer portal (`Token` for an
+    /// election never set).
+    async fn observer_access(&self, election_id: Uuid) -> StoreResult<ObserverAccess>;
+    /// Sets it, with who and when, in ONE transaction; `NotFound` for an
+    /// unknown election.
+    async fn set_observer_access(
+        &self,
+        election_id: Uuid,
+        access: ObserverAccess,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
 }
 
 /// Which adapter a database URL selects.

@@ -31,6 +31,7 @@ mod audit;
 mod ballots;
 mod certification;
 mod nomination;
+mod observers;
 mod polling;
 mod registration;
 mod roll;
@@ -992,6 +993,20 @@ impl Store for PostgresStore {
         chain: Uuid,
     ) -> StoreResult<Vec<(huanjie_core::audit::Checkpoint, [u8; 64])>> {
         audit::checkpoints(self, chain).await
+    }
+
+    async fn observer_access(&self, election_id: Uuid) -> StoreResult<crate::ObserverAccess> {
+        observers::access(self, election_id).await
+    }
+
+    async fn set_observer_access(
+        &self,
+        election_id: Uuid,
+        access: crate::ObserverAccess,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        observers::set_access(self, election_id, access, by, now).await
     }
 }
 

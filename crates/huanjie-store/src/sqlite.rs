@@ -45,6 +45,7 @@ mod audit;
 mod ballots;
 mod certification;
 mod nomination;
+mod observers;
 mod polling;
 mod registration;
 mod roll;
@@ -1065,6 +1066,20 @@ impl Store for SqliteStore {
         chain: Uuid,
     ) -> StoreResult<Vec<(huanjie_core::audit::Checkpoint, [u8; 64])>> {
         audit::checkpoints(self, chain).await
+    }
+
+    async fn observer_access(&self, election_id: Uuid) -> StoreResult<crate::ObserverAccess> {
+        observers::access(self, election_id).await
+    }
+
+    async fn set_observer_access(
+        &self,
+        election_id: Uuid,
+        access: crate::ObserverAccess,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        observers::set_access(self, election_id, access, by, now).await
     }
 }
 
