@@ -14,6 +14,7 @@
 //!   committee, counting staff and the calendar (R-BODY-*, R-NOM-*).
 //! - [`serial`]: ballot serials and their verification (R-POLL-5).
 //! - [`audit`]: the audit log's hash chain and signed checkpoints.
+//! - [`sampling`]: the sampling audit's draw from a public seed.
 
 pub mod audit;
 pub mod counting;
@@ -24,6 +25,7 @@ pub mod reconciliation;
 pub mod registration;
 pub mod resident_id;
 pub mod rule;
+pub mod sampling;
 pub mod seats;
 pub mod serial;
 pub mod threshold;
