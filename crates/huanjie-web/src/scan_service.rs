@@ -49,6 +49,9 @@ pub struct ScanContext {
     pub shape: HashMap<String, (u32, usize)>,
     /// Whether the formal list is fixed (ballots exist only then).
     pub formal_list: bool,
+    /// The election as read with the rest: a scan needs its id, seats and
+    /// round, none of which change once ballots exist.
+    pub election: Election,
     loaded: Instant,
 }
 
@@ -90,6 +93,18 @@ impl ScanService {
             queue: OnceLock::new(),
             contexts: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The election a scan is for, from the cached context while it is
+    /// fresh (one store round trip less per ballot), else from the store.
+    pub async fn election(&self, id: Uuid) -> Result<Option<Election>, HttpError> {
+        let cached = self.contexts.lock().ok().and_then(|c| c.get(&id).cloned());
+        if let Some(c) = cached {
+            if c.loaded.elapsed() < SHAPE_TTL {
+                return Ok(Some(c.election.clone()));
+            }
+        }
+        Ok(self.store.get_election(id).await?)
     }
 
     /// The election's context; `batch` or `station` not in it (printed or
@@ -150,6 +165,7 @@ impl ScanService {
             stations,
             shape,
             formal_list: contests.is_some(),
+            election: election.clone(),
             loaded: Instant::now(),
         });
         if let Ok(mut c) = self.contexts.lock() {

@@ -312,6 +312,6 @@ where
 }
 
 /// Path ids that are not UUIDs name nothing: 404, like an unknown UUID.
-fn parse_id(raw: &str) -> Result<uuid::Uuid, HttpError> {
+pub(crate) fn parse_id(raw: &str) -> Result<uuid::Uuid, HttpError> {
     uuid::Uuid::parse_str(raw).map_err(|_| HttpError::NotFound)
 }

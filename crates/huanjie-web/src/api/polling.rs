@@ -144,7 +144,11 @@ pub async fn scan(
     ApiJson(input): ApiJson<ScanRequest>,
 ) -> Result<axum::response::Response, HttpError> {
     use axum::response::IntoResponse;
-    let election = election_for(&state, &principal, &election_id).await?;
+    let id = crate::api::parse_id(&election_id)?;
+    if !principal.can_see_election(id) {
+        return Err(HttpError::Forbidden);
+    }
+    let election = state.scans.election(id).await?.ok_or(HttpError::NotFound)?;
     require_station_staff(&principal, election.id, &station)?;
     let by = match &principal {
         Principal::Clerk(token) => format!("station:{}", token.station),
