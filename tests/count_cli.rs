@@ -187,6 +187,14 @@ vice_chairs_max = 2
 mobile_boxes_max = 1
 mobile_boxes_need_approval = false
 scrutineers_min = 3
+[term]
+recall_voters_share = ">=1/5"
+recall_representatives_min = 10
+recall_turnout = ">1/2"
+recall_approval = ">1/2"
+meeting_quorum = ">=2/3"
+meeting_decision = ">1/2"
+meeting_decision_base = "present"
 "#;
     std::fs::write(&good, text).unwrap();
     let out = huanjie()

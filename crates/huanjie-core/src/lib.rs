@@ -28,6 +28,7 @@ pub mod rule;
 pub mod sampling;
 pub mod seats;
 pub mod serial;
+pub mod term;
 pub mod threshold;
 
 pub use profile::{CountingRules, NominationRules, Profile};

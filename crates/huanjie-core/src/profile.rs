@@ -42,6 +42,8 @@ pub struct Profile {
     pub registration: RegistrationRules,
     pub nomination: NominationRules,
     pub polling: PollingRules,
+    /// During the term: recall, resignation, by-election (R-CERT-4/5).
+    pub term: crate::term::TermRules,
 }
 
 /// Polling stations and ballot boxes (R-POLL-1).
@@ -329,6 +331,7 @@ impl Profile {
             .nomination
             .validate()
             .map_err(ProfileError::Invalid)?;
+        profile.term.validate().map_err(ProfileError::Invalid)?;
         Ok(profile)
     }
 }

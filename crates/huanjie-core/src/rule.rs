@@ -63,3 +63,9 @@ pub const POLL_2: &str = "R-POLL-2";
 pub const CERT_1: &str = "R-CERT-1";
 /// Certificates (当选证书).
 pub const CERT_2: &str = "R-CERT-2";
+/// Recall (罢免): who may request it and when it passes.
+pub const CERT_4: &str = "R-CERT-4";
+/// By-election (补选) and resignation.
+pub const CERT_5: &str = "R-CERT-5";
+/// The (representatives') meeting: quorum and majority.
+pub const OWN_2: &str = "R-OWN-2";
