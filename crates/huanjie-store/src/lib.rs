@@ -27,6 +27,7 @@ mod observers;
 mod polling;
 pub mod postgres;
 mod registration;
+mod sampling;
 pub mod sqlite;
 
 pub use arrangements::*;
@@ -36,6 +37,7 @@ pub use certification::*;
 pub use nomination::*;
 pub use observers::ObserverAccess;
 pub use polling::*;
+pub use sampling::*;
 
 /// How many polling-day changes a slow listener may fall behind before it
 /// is told it lagged (and recounts).
@@ -950,6 +952,41 @@ pub trait Store: Send + Sync + 'static {
         by: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<()>;
+
+    // --- sampling audit (issue 8) --------------------------------------------
+    /// Every counted ballot (stored scan) with what spells its serial, by
+    /// station then receipt number: the population of a sampling audit.
+    async fn audit_ballots(&self, election_id: Uuid) -> StoreResult<Vec<AuditBallot>>;
+    /// Stores a drawn sample as the next audit of the election, in ONE
+    /// transaction; `Conflict` when the election's counted ballots are no
+    /// longer `population` (one was counted since the draw: draw again).
+    async fn start_sample_audit(
+        &self,
+        election_id: Uuid,
+        new: &NewSampleAudit,
+        now: DateTime<Utc>,
+    ) -> StoreResult<SampleAudit>;
+    /// The election's audits, by number.
+    async fn list_sample_audits(&self, election_id: Uuid) -> StoreResult<Vec<SampleAudit>>;
+    async fn sample_audit(&self, election_id: Uuid, number: u64)
+        -> StoreResult<Option<SampleAudit>>;
+    /// An audit's drawn serials in draw order, each with its ballot's
+    /// recorded marks and its finding.
+    async fn sampled_ballots(
+        &self,
+        election_id: Uuid,
+        number: u64,
+    ) -> StoreResult<Vec<SampledBallot>>;
+    /// Records what the paper showed for one drawn serial, once, in ONE
+    /// transaction: `NotFound` when the audit did not draw that serial,
+    /// `Conflict` when it has a finding already.
+    async fn record_sample_finding(
+        &self,
+        election_id: Uuid,
+        number: u64,
+        finding: &NewFinding,
+        now: DateTime<Utc>,
+    ) -> StoreResult<SampledBallot>;
 }
 
 /// Which adapter a database URL selects.

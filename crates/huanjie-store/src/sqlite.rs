@@ -50,6 +50,7 @@ mod polling;
 mod registration;
 mod roll;
 mod rounds;
+mod sampling;
 
 static MIGRATOR: Migrator = sqlx::migrate!("../../migrations/sqlite");
 
@@ -1084,6 +1085,49 @@ impl Store for SqliteStore {
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         observers::set_access(self, election_id, access, by, now).await
+    }
+
+    async fn audit_ballots(&self, election_id: Uuid) -> StoreResult<Vec<crate::AuditBallot>> {
+        sampling::audit_ballots(self, election_id).await
+    }
+
+    async fn start_sample_audit(
+        &self,
+        election_id: Uuid,
+        new: &crate::NewSampleAudit,
+        now: DateTime<Utc>,
+    ) -> StoreResult<crate::SampleAudit> {
+        sampling::start(self, election_id, new, now).await
+    }
+
+    async fn list_sample_audits(&self, election_id: Uuid) -> StoreResult<Vec<crate::SampleAudit>> {
+        sampling::list(self, election_id, None).await
+    }
+
+    async fn sample_audit(
+        &self,
+        election_id: Uuid,
+        number: u64,
+    ) -> StoreResult<Option<crate::SampleAudit>> {
+        Ok(sampling::list(self, election_id, Some(number)).await?.pop())
+    }
+
+    async fn sampled_ballots(
+        &self,
+        election_id: Uuid,
+        number: u64,
+    ) -> StoreResult<Vec<crate::SampledBallot>> {
+        sampling::ballots(self, election_id, number, None).await
+    }
+
+    async fn record_sample_finding(
+        &self,
+        election_id: Uuid,
+        number: u64,
+        finding: &crate::NewFinding,
+        now: DateTime<Utc>,
+    ) -> StoreResult<crate::SampledBallot> {
+        sampling::record_finding(self, election_id, number, finding, now).await
     }
 }
 
