@@ -132,6 +132,9 @@ pub struct RoundOf {
     /// JSON `[{position, seats, candidates: [{name, gender}]}]`, in the
     /// order printed.
     pub contests: String,
+    /// `round` (a further election or tie-break of polling day), or a vote
+    /// during the term: `recall` (R-CERT-4) or `by-election` (R-CERT-5).
+    pub purpose: String,
 }
 
 /// A later round to create from a certified one.
@@ -143,6 +146,56 @@ pub struct NewRound {
     pub seats: Vec<PositionSeats>,
     /// As [`RoundOf::contests`].
     pub contests: String,
+    /// As [`RoundOf::purpose`].
+    pub purpose: String,
+}
+
+/// Something that happened to the committee during its term (issue 7,
+/// item 5): a recall, a resignation or a by-election, numbered per term
+/// (the general round's id). The JSON fields are the web edge's records;
+/// the store keeps them whole and moves `state` forward only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TermEvent {
+    pub term: Uuid,
+    pub number: u32,
+    /// `recall`, `resignation` or `by-election`.
+    pub kind: String,
+    pub position: String,
+    /// The member concerned (a by-election: empty).
+    pub member: String,
+    /// JSON: the request, letter or what the by-election fills.
+    pub request: String,
+    /// JSON: the member's answer to a recall request.
+    pub answer: Option<String>,
+    /// The vote held for it (a recall vote or a by-election).
+    pub vote_id: Option<Uuid>,
+    /// JSON: the decision and its figures.
+    pub outcome: Option<String>,
+    pub state: String,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_by: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A term event to record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewTermEvent {
+    pub kind: String,
+    pub position: String,
+    pub member: String,
+    pub request: String,
+    pub state: String,
+}
+
+/// A step of a term event: taken only from the state it expects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TermStep {
+    pub expect: String,
+    pub state: String,
+    /// Set when given (an answer, an outcome); kept otherwise.
+    pub answer: Option<String>,
+    pub outcome: Option<String>,
 }
 
 /// The three roles. Station clerks do not have user accounts: they sign in
@@ -882,6 +935,43 @@ pub trait Store: Send + Sync + 'static {
         new: &NewRound,
         now: DateTime<Utc>,
     ) -> StoreResult<Election>;
+
+    // --- during the term (issue 7, item 5) ------------------------------------
+    /// Records a recall request, a resignation or a by-election for the
+    /// term of `term` (a general round), numbered next.
+    async fn add_term_event(
+        &self,
+        term: Uuid,
+        new: &NewTermEvent,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<TermEvent>;
+
+    /// The term's events, by number.
+    async fn term_events(&self, term: Uuid) -> StoreResult<Vec<TermEvent>>;
+
+    /// Moves event `number` on, only from `step.expect` (else
+    /// [`StoreError::Conflict`]: someone took the step first).
+    async fn step_term_event(
+        &self,
+        term: Uuid,
+        number: u32,
+        step: &TermStep,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<TermEvent>;
+
+    /// Creates the vote that holds event `number` (a round of `term` with
+    /// `vote.purpose`), links it and takes `step`, in one transaction.
+    async fn start_term_vote(
+        &self,
+        term: Uuid,
+        number: u32,
+        vote: &NewRound,
+        step: &TermStep,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(TermEvent, Election)>;
 
     // --- certification (issue 7) ----------------------------------------------
     /// The election's signing key: `candidate` is stored if the election

@@ -51,6 +51,7 @@ mod registration;
 mod roll;
 mod rounds;
 mod sampling;
+mod term;
 
 static MIGRATOR: Migrator = sqlx::migrate!("../../migrations/sqlite");
 
@@ -221,7 +222,7 @@ fn get_uuid(row: &SqliteRow, col: &str) -> StoreResult<Uuid> {
 }
 
 const ELECTION_SELECT: &str = "SELECT e.id, e.body_kind, e.title, e.profile, e.election_day, \
-     e.created_at, e.parent_id, e.round_kind, e.round_number, e.round_contests, \
+     e.created_at, e.parent_id, e.round_kind, e.round_number, e.round_contests, e.purpose, \
      s.position, s.seats \
      FROM elections e LEFT JOIN election_seats s ON s.election_id = e.id";
 
@@ -240,6 +241,7 @@ fn round_of(parent: Option<Uuid>, row: &SqliteRow) -> StoreResult<Option<crate::
         number: u32::try_from(number)
             .map_err(|_| StoreError::Corrupt(format!("round number {number}")))?,
         contests: contests.unwrap_or_else(|| "[]".to_owned()),
+        purpose: row.try_get("purpose")?,
     }))
 }
 
@@ -986,6 +988,43 @@ impl Store for SqliteStore {
         now: DateTime<Utc>,
     ) -> StoreResult<Election> {
         rounds::create_round(self, parent, new, now).await
+    }
+
+    async fn add_term_event(
+        &self,
+        term: Uuid,
+        new: &crate::NewTermEvent,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<crate::TermEvent> {
+        term::add_term_event(self, term, new, by, now).await
+    }
+
+    async fn term_events(&self, term: Uuid) -> StoreResult<Vec<crate::TermEvent>> {
+        term::term_events(self, term).await
+    }
+
+    async fn step_term_event(
+        &self,
+        term: Uuid,
+        number: u32,
+        step: &crate::TermStep,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<crate::TermEvent> {
+        term::step_term_event(self, term, number, step, by, now).await
+    }
+
+    async fn start_term_vote(
+        &self,
+        term: Uuid,
+        number: u32,
+        vote: &crate::NewRound,
+        step: &crate::TermStep,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(crate::TermEvent, Election)> {
+        term::start_term_vote(self, term, number, vote, step, by, now).await
     }
 
     async fn signing_key(

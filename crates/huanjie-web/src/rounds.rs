@@ -182,6 +182,7 @@ pub async fn create(
             })
             .collect(),
         contests: serde_json::to_string(&contests).map_err(|e| HttpError::Internal(e.into()))?,
+        purpose: "round".to_owned(),
     };
     Ok(store.create_round(parent.id, &new, now).await?)
 }
