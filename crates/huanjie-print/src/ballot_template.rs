@@ -25,6 +25,8 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../../ballots/further-election.toml"),
     ),
     ("tie-break", include_str!("../../../ballots/tie-break.toml")),
+    ("recall", include_str!("../../../ballots/recall.toml")),
+    ("by-election", include_str!("../../../ballots/by-election.toml")),
     (
         "supervisory-committee",
         include_str!("../../../ballots/supervisory-committee.toml"),
@@ -215,7 +217,7 @@ mod tests {
             assert_eq!(t.kind, kind);
             assert!(!t.instructions.is_empty(), "{kind}");
         }
-        assert_eq!(BallotTemplate::kinds().count(), 7);
+        assert_eq!(BallotTemplate::kinds().count(), 9);
     }
 
     #[test]

@@ -311,6 +311,10 @@ pub async fn layout(
         );
     };
     let round = election.round.as_ref().map(|r| r.kind.as_str());
+    let purpose = election.round.as_ref().map(|r| r.purpose.as_str());
+    // A tie-break is among the tied people only; a recall vote is on the
+    // member named: neither has write-ins.
+    let no_write_ins = round == Some("tie-break") || purpose == Some("recall");
     let contests = contests
         .into_iter()
         .map(|c| {
@@ -318,16 +322,17 @@ pub async fn layout(
             huanjie_print::Contest {
                 position: c.title,
                 seats,
-                // A tie-break vote is among the tied people only.
-                write_in_rows: if round == Some("tie-break") { 0 } else { seats },
+                write_in_rows: if no_write_ins { 0 } else { seats },
                 candidates: c.candidates.into_iter().map(|k| k.name).collect(),
             }
         })
         .collect();
-    let (kind, basis) = match round {
-        None => (template_kind(election.body_kind), rule::POLL_5),
-        Some("tie-break") => ("tie-break", rule::CNT_7),
-        Some(_) => ("further-election", rule::CNT_7),
+    let (kind, basis) = match (purpose, round) {
+        (Some("recall"), _) => ("recall", rule::CERT_4),
+        (Some("by-election"), _) => ("by-election", rule::CERT_5),
+        (_, None) => (template_kind(election.body_kind), rule::POLL_5),
+        (_, Some("tie-break")) => ("tie-break", rule::CNT_7),
+        (_, Some(_)) => ("further-election", rule::CNT_7),
     };
     huanjie_print::BallotTemplate::builtin(kind)
         .and_then(|t| t.layout(&election.title, contests, paper))

@@ -29,7 +29,7 @@ pub struct Certified {
     contests: Vec<Position>,
 }
 
-fn not_certified() -> HttpError {
+pub(crate) fn not_certified() -> HttpError {
     RuleRefusal::new(
         "not_certified",
         huanjie_core::rule::CERT_1,

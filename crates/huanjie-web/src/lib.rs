@@ -53,6 +53,7 @@ pub mod secrets;
 pub mod server;
 pub mod state;
 pub mod tally;
+pub mod term;
 
 pub use clock::Clock;
 pub use config::{Config, PartialConfig};

@@ -323,6 +323,19 @@ pub async fn scan(
         .round
         .as_ref()
         .is_some_and(|r| r.kind == "tie-break");
+    let recall = election
+        .round
+        .as_ref()
+        .is_some_and(|r| r.purpose == "recall");
+    if recall && request.ballot.write_ins.values().any(|w| !w.is_empty()) {
+        return Err(RuleRefusal::new(
+            "recall_write_in",
+            rule::CERT_4,
+            "罢免表决只对被提出罢免的成员表决，不能另选他人".into(),
+            "a recall vote is on the member named only: no write-ins".into(),
+        )
+        .into());
+    }
     if tie_break && request.ballot.write_ins.values().any(|w| !w.is_empty()) {
         return Err(RuleRefusal::new(
             "tie_break_write_in",

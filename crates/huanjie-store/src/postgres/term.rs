@@ -88,9 +88,9 @@ pub(super) async fn add_term_event(
     .bind(&new.request)
     .bind(&new.state)
     .bind(by)
-    .bind(&at)
+    .bind(at)
     .bind(by)
-    .bind(&at)
+    .bind(at)
     .execute(&mut *tx)
     .await
     .map_err(|e| write_error(e, "term event"));

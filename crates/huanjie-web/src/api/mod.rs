@@ -18,6 +18,7 @@ pub mod roll;
 mod sessions;
 mod setup;
 mod station_tokens;
+mod term;
 mod users;
 
 use axum::extract::{DefaultBodyLimit, FromRequest, Request};
@@ -114,6 +115,29 @@ pub fn routes() -> Router<AppState> {
             get(count::document),
         )
         .route("/elections/{election_id}/rounds", post(count::create_round))
+        .route("/elections/{election_id}/term", get(term::show))
+        .route("/elections/{election_id}/recalls", post(term::request_recall))
+        .route(
+            "/elections/{election_id}/recalls/{number}/answer",
+            post(term::answer),
+        )
+        .route(
+            "/elections/{election_id}/recalls/{number}/vote",
+            post(term::vote),
+        )
+        .route(
+            "/elections/{election_id}/recalls/{number}/decision",
+            post(term::decide),
+        )
+        .route("/elections/{election_id}/resignations", post(term::resign))
+        .route(
+            "/elections/{election_id}/by-elections",
+            post(term::by_election),
+        )
+        .route(
+            "/elections/{election_id}/by-elections/{number}/close",
+            post(term::close_by_election),
+        )
         .route(
             "/elections/{election_id}/reconciliation",
             get(count::reconciliation),

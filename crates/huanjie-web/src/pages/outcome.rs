@@ -278,7 +278,11 @@ async fn view(
         .list_elections()
         .await?
         .into_iter()
-        .filter(|e| e.round.as_ref().is_some_and(|r| r.parent == election.id))
+        .filter(|e| {
+            e.round
+                .as_ref()
+                .is_some_and(|r| r.parent == election.id && r.purpose == "round")
+        })
         .collect();
     let link = |e: &Election| RoundLink {
         id: e.id.to_string(),
