@@ -589,6 +589,38 @@ messages! {
     oc_tie_break => "再次投票", "Tie-break vote";
     oc_round_created => "已创建{}。", "{} created.";
     oc_bad_day => "投票日应为日期（如2026-12-01）", "Voting day: a date such as 2026-12-01";
+
+    // --- sampling audit (抽样核对, issue 8) ------------------------------------
+    nav_sample_audits => "抽样核对", "Sampling audit";
+    sa_title => "抽样核对（纸质选票比对）", "Sampling audit (ballot comparison)";
+    sa_intro => "计票完成后，在计票现场公开掷骰得到随机种子，由系统按公开的算法抽出若干票号；从纸质选票中取出这些选票，逐张与系统记录的划票比对，记录相符或不符。任何人都可以用同一种子和票号清单重新抽样核对（docs/sampling-audit.md）。", "Once the count is done, roll dice in public at the count for a seed; the system draws serials by a published algorithm. Pull those ballots from the paper, compare each with the marks the system recorded, and record match or discrepancy. Anyone can redo the draw from the same seed and list of serials (docs/sampling-audit.md).";
+    sa_read_only => "抽样和记录核对结果由选举委员会进行；观察员可以查看并下载报告。", "The election committee draws and records findings; observers read and download the report.";
+    sa_seed => "随机种子", "Seed";
+    sa_seed_hint => "在计票现场公开掷骰，依次输入点数（至少20位数字，可用空格或短横线分隔）", "Roll dice in public at the count and type the faces in order (at least 20 digits; spaces or dashes allowed)";
+    sa_size => "抽样数量", "Sample size";
+    sa_start => "开始抽样", "Draw the sample";
+    sa_none => "还没有抽样核对。", "No sampling audit yet.";
+    sa_audit => "第{}次抽样核对", "Sample audit {}";
+    sa_algorithm => "算法", "Algorithm";
+    sa_population => "已计票选票", "Ballots counted";
+    sa_fingerprint => "票号清单指纹", "Population fingerprint";
+    sa_started => "抽样人 / 时间", "Drawn by / at";
+    sa_matches => "相符", "Match";
+    sa_discrepancies => "不符", "Discrepancy";
+    sa_pending => "待核对", "Pending";
+    sa_report => "核对报告（PDF）", "Report (PDF)";
+    sa_position => "序号", "No.";
+    sa_station_receipt => "投票站 · 回执", "Station · receipt";
+    sa_recorded => "记录的划票", "Recorded marks";
+    sa_finding => "核对结果", "Finding";
+    sa_note => "说明（不符时必填）", "Note (required for a discrepancy)";
+    sa_record => "记录", "Record";
+    sa_reviewed => "曾交人工裁定，裁定人：{}", "Went to a person; decided by {}";
+    sa_not_decided => "待人工裁定", "Waiting for a person's decision";
+    sa_unreadable => "整张无法辨认（无效票）", "Unreadable as a whole (void)";
+    sa_started_flash => "已完成第{}次抽样：请按票号从纸质选票中取出，逐张核对。", "Sample {} drawn: pull these serials from the paper ballots and compare each.";
+    sa_recorded_flash => "已记录核对结果。", "Finding recorded.";
+    sa_bad_size => "抽样数量（size）：应为正整数", "size: must be a whole number";
 }
 
 /// The two interface languages.

@@ -48,6 +48,7 @@ pub mod registration;
 pub mod roll;
 pub mod rounds;
 pub mod routes;
+pub mod sampling;
 pub mod scan_service;
 pub mod secrets;
 pub mod server;

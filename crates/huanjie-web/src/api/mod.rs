@@ -15,6 +15,7 @@ mod polling;
 mod read_serial;
 pub mod registration;
 pub mod roll;
+mod sampling;
 mod sessions;
 mod setup;
 mod station_tokens;
@@ -298,6 +299,22 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/elections/{election_id}/audit/verify", get(audit::verify))
         .route("/elections/{election_id}/audit/export", get(audit::export))
+        .route(
+            "/elections/{election_id}/sample-audits",
+            get(sampling::list).post(sampling::start),
+        )
+        .route(
+            "/elections/{election_id}/sample-audits/{number}",
+            get(sampling::show),
+        )
+        .route(
+            "/elections/{election_id}/sample-audits/{number}/findings",
+            post(sampling::record),
+        )
+        .route(
+            "/elections/{election_id}/sample-audits/{number}/report.pdf",
+            get(sampling::report),
+        )
         .route("/roll-template.csv", get(roll::template_csv))
         .route("/roll-template.xlsx", get(roll::template_xlsx))
         .fallback(not_found)

@@ -17,6 +17,7 @@ mod polling;
 mod registration;
 mod reviews;
 mod roll;
+mod sampling;
 
 use askama::Template;
 use axum::http::{header, StatusCode};
@@ -173,6 +174,14 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/elections/{election_id}/outcome/rounds",
             post(outcome::create_round),
+        )
+        .route(
+            "/elections/{election_id}/sample-audits",
+            get(sampling::show).post(sampling::start),
+        )
+        .route(
+            "/elections/{election_id}/sample-audits/{number}/findings",
+            post(sampling::record),
         )
         .route("/assets/count.js", get(crate::assets::count_js))
         .route("/assets/count.css", get(crate::assets::count_css))
