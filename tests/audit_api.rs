@@ -17,6 +17,9 @@
 //!   change nothing outside their own station and read only what the table
 //!   below allows, nobody reads anything but the public routes; every
 //!   refusal of an observer is in the log under their name.
+//! - `public_election_matrix`: the same routes as nobody once an election
+//!   is set `public` (issue 8): the observer portal's reads open, nothing
+//!   else, no change goes through, another election stays shut.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{Duration, NaiveDate, Utc};
@@ -799,6 +802,25 @@ const CLERK_READS: &[&str] = &[
     "/setup",
 ];
 
+/// What nobody signed in may also read of an election whose committee
+/// set its observer access `public` (issue 8): the observer portal's API
+/// reads, and nothing that changes state.
+const PUBLIC_WHEN_OPEN: &[&str] = &[
+    "/elections/{election_id}",
+    "/elections/{election_id}/count",
+    "/elections/{election_id}/count/events",
+    "/elections/{election_id}/reconciliation",
+    "/elections/{election_id}/result",
+    "/elections/{election_id}/case",
+    "/elections/{election_id}/certification",
+    "/elections/{election_id}/public-key",
+    "/elections/{election_id}/roll-changes",
+    "/elections/{election_id}/audit",
+    "/elections/{election_id}/audit/checkpoints",
+    "/elections/{election_id}/audit/verify",
+    "/elections/{election_id}/audit/export",
+];
+
 /// The one POST not logged: a station tablet's camera frames, a few a
 /// second, storing nothing (crates/huanjie-web/src/audit.rs).
 const NOT_LOGGED: &[&str] = &["/elections/{election_id}/stations/{station}/read-serial"];
@@ -936,6 +958,148 @@ async fn role_route_matrix(app: TestApp) {
     app.stop().await.unwrap();
 }
 
+/// The matrix again as nobody, for an election set `public`: nobody
+/// reads the portal's reads (none is shut) and nothing else, changes
+/// nothing (no route that changes state answers 2xx, the setting stays,
+/// no entry of nobody's is a success), and another election stays shut.
+async fn public_election_matrix(app: TestApp) {
+    let chair = app.set_up_committee("chair").await.unwrap();
+    let (e, id, _, clerk) = ready_for_polls(&app, &chair).await;
+    ok(
+        &call(
+            &app,
+            Method::POST,
+            &format!("{e}/stations/central/open"),
+            &clerk,
+            None,
+        )
+        .await,
+        StatusCode::OK,
+    );
+    // Another election, left at `token`.
+    let other_id = ok(
+        &call(
+            &app,
+            Method::POST,
+            "/elections",
+            &chair,
+            Some(json!({
+                "body_kind": "residents_committee", "title": "另一个社区",
+                "profile": "city-2009", "election_day": (today() + Duration::days(40)).to_string(),
+                "seats": [{"position": "member", "seats": 5}]
+            })),
+        )
+        .await,
+        StatusCode::CREATED,
+    )["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let other = format!("/elections/{other_id}");
+    ok(
+        &call(
+            &app,
+            Method::PUT,
+            &format!("{e}/observer-access"),
+            &chair,
+            Some(json!({"access": "public"})),
+        )
+        .await,
+        StatusCode::OK,
+    );
+    let entries_before = read_log(&app, &chair, &e).await.len();
+    let fill = |template: &str, election: &str| {
+        template
+            .replace("{election_id}", election)
+            .replace("{station}", "central")
+            .replace("{token_id}", "00000000-0000-4000-8000-000000000005")
+            .replace("{number}", "1")
+            .replace("{batch}", "1")
+            .replace("{job}", "00000000-0000-4000-8000-000000000001")
+            .replace("{kind}", "results")
+            .replace("{objection}", "00000000-0000-4000-8000-000000000002")
+            .replace("{proxy}", "00000000-0000-4000-8000-000000000003")
+            .replace("{resident}", "00000000-0000-4000-8000-000000000004")
+    };
+    let client = reqwest::Client::new();
+    let mut failures = Vec::new();
+    let mut portal_reads = 0usize;
+    for (methods, template) in &api_routes() {
+        for method in methods {
+            let changes = *method != "get";
+            let http = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let portal = !changes && PUBLIC_WHEN_OPEN.contains(&template.as_str());
+            for (election, public) in [(&id, true), (&other_id, false)] {
+                let path = fill(template, election);
+                let mut req = client.request(http.clone(), app.url(&format!("/api/v1{path}")));
+                if changes {
+                    req = req.json(&json!({}));
+                }
+                let status = req.send().await.unwrap().status();
+                let allowed = PUBLIC.contains(&(method, template.as_str())) || (public && portal);
+                if status == StatusCode::INTERNAL_SERVER_ERROR || (status.is_success() && !allowed)
+                {
+                    failures.push(format!("nobody {method} {path}: {status}"));
+                }
+                if public && portal {
+                    portal_reads += 1;
+                    if matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) {
+                        failures.push(format!("the portal's {method} {path} is shut: {status}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+    assert_eq!(
+        portal_reads,
+        PUBLIC_WHEN_OPEN.len(),
+        "every portal read is a route"
+    );
+
+    // Nothing changed: the setting, and no success of nobody's in the log.
+    let access = ok(
+        &call(
+            &app,
+            Method::GET,
+            &format!("{e}/observer-access"),
+            &chair,
+            None,
+        )
+        .await,
+        StatusCode::OK,
+    );
+    assert_eq!(access["access"], "public");
+    let log = read_log(&app, &chair, &e).await;
+    let tried = log[entries_before..]
+        .iter()
+        .filter(|x| x["actor"] == "-" && !x["action"].as_str().unwrap().starts_with("GET "))
+        .inspect(|x| {
+            let status = x["details"]["status"].as_u64().unwrap();
+            assert!(
+                !(200..300).contains(&status),
+                "nobody changed something: {x}"
+            );
+        })
+        .count();
+    assert!(tried > 40, "nobody's attempts are logged ({tried})");
+    for chain in [&e, &other] {
+        let verified = ok(
+            &call(
+                &app,
+                Method::GET,
+                &format!("{chain}/audit/verify"),
+                &chair,
+                None,
+            )
+            .await,
+            StatusCode::OK,
+        );
+        assert_eq!(verified["ok"], true, "{verified}");
+    }
+    app.stop().await.unwrap();
+}
+
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -947,4 +1111,4 @@ macro_rules! on_both_backends {
     };
 }
 
-on_both_backends!(audit_trail, role_route_matrix);
+on_both_backends!(audit_trail, role_route_matrix, public_election_matrix);

@@ -397,6 +397,8 @@ fn actor_of(principal: &Principal) -> String {
     match principal {
         Principal::User { user, .. } => user.username.clone(),
         Principal::Clerk(token) => format!("station:{}", token.station),
+        // Nobody signed in, reading a public election's portal.
+        Principal::Public { .. } => "-".to_owned(),
     }
 }
 
@@ -650,6 +652,7 @@ pub fn event(method: &Method, template: &str) -> Option<&'static str> {
         ("POST", _, "/stations/{station}/scans" | "/stations/{station}/scan-images") => "scan",
         ("POST", _, "/stations/{station}/scans/{number}/decision") => "adjudication",
         ("POST", _, "/certification") => "certification",
+        ("PUT" | "POST", _, "/observer-access") => "observer_access",
         ("GET", _, "/case" | "/documents/{kind}" | "/notices/{kind}")
         | ("GET", _, "/voter-list.pdf" | "/voter-list.xlsx" | "/proxies.pdf")
         | ("GET", _, "/stations/{station}/count-sheet") => "export",

@@ -14,6 +14,12 @@
 //! the credentials into a [`Principal`] in the request extensions and
 //! refuses observers on every state-changing method, so a route added later
 //! cannot forget to.
+//!
+//! An election whose observer access is `public` (issue 8) may be read by
+//! anyone without signing in, but only through the observer portal's pages
+//! and the API reads behind them ([`public_portal_election`]): for a GET or
+//! HEAD there and nothing else, "nobody" becomes [`Principal::Public`],
+//! scoped to that one election and with the observer's read-only role.
 
 use std::convert::Infallible;
 
@@ -22,7 +28,7 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use huanjie_store::{Role, StationToken, User};
+use huanjie_store::{ObserverAccess, Role, StationToken, User};
 use uuid::Uuid;
 
 use crate::error::HttpError;
@@ -58,6 +64,9 @@ pub enum Principal {
     },
     /// A station clerk with a station token.
     Clerk(StationToken),
+    /// Nobody signed in, reading the observer portal of an election set
+    /// `public`: an observer of that one election, for GET and HEAD only.
+    Public { election_id: Uuid },
 }
 
 impl Principal {
@@ -65,6 +74,7 @@ impl Principal {
         match self {
             Principal::User { user, .. } => user.role,
             Principal::Clerk(_) => Role::Clerk,
+            Principal::Public { .. } => Role::Observer,
         }
     }
 
@@ -83,6 +93,9 @@ impl Principal {
         match self {
             Principal::User { .. } => true,
             Principal::Clerk(token) => token.election_id == election_id,
+            Principal::Public {
+                election_id: public,
+            } => *public == election_id,
         }
     }
 
@@ -95,7 +108,7 @@ impl Principal {
             {
                 Ok(())
             }
-            Principal::Clerk(_) => Err(HttpError::Forbidden),
+            Principal::Clerk(_) | Principal::Public { .. } => Err(HttpError::Forbidden),
         }
     }
 
@@ -120,9 +133,51 @@ impl Principal {
     pub fn user(&self) -> Option<&User> {
         match self {
             Principal::User { user, .. } => Some(user),
-            Principal::Clerk(_) => None,
+            Principal::Clerk(_) | Principal::Public { .. } => None,
         }
     }
+}
+
+/// The observer portal's pages and the API reads behind them, after
+/// `/elections/{id}`: what an election set `public` opens to anyone (GET
+/// and HEAD only). Nothing here changes state, and nothing here shows what
+/// an observer may not see (resident IDs come masked to observers).
+const PUBLIC_PAGES: &[&str] = &["/observe", "/count"];
+const PUBLIC_API_READS: &[&str] = &[
+    "",
+    "/count",
+    "/count/events",
+    "/reconciliation",
+    "/result",
+    "/case",
+    "/certification",
+    "/public-key",
+    "/roll-changes",
+    "/audit",
+    "/audit/checkpoints",
+    "/audit/verify",
+    "/audit/export",
+];
+
+/// The election a public-portal address names (`/elections/{id}/observe…`,
+/// `/elections/{id}/count`, or one of [`PUBLIC_API_READS`] under
+/// `/api/v1`), if it is one.
+pub fn public_portal_election(path: &str) -> Option<Uuid> {
+    let (api, rest) = match path.strip_prefix("/api/v1/elections/") {
+        Some(rest) => (true, rest),
+        None => (false, path.strip_prefix("/elections/")?),
+    };
+    let (id, tail) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let id = Uuid::parse_str(id).ok()?;
+    let open = if api {
+        PUBLIC_API_READS.contains(&tail)
+    } else {
+        PUBLIC_PAGES.contains(&tail)
+            || tail
+                .strip_prefix("/observe/")
+                .is_some_and(|page| !page.is_empty() && !page.contains('/'))
+    };
+    open.then_some(id)
 }
 
 /// Routes that create or end one's own session, and the first-run set-up:
@@ -174,10 +229,31 @@ pub async fn resolve_principal(
             return refuse(HttpError::Forbidden, lang);
         }
     }
+    let principal = match principal {
+        Some(p) => Some(p),
+        None if !changes_state && *req.method() != Method::OPTIONS => {
+            match public_reader(&state, req.uri().path()).await {
+                Ok(p) => p,
+                Err(err) => return refuse(err, lang),
+            }
+        }
+        None => None,
+    };
     if let Some(p) = principal {
         req.extensions_mut().insert(p);
     }
     next.run(req).await
+}
+
+/// "Nobody" reading a public election's portal: [`Principal::Public`]
+/// (issue 8). Only for the portal's addresses, and only when the
+/// election's observer access is `public` at this request.
+async fn public_reader(state: &AppState, path: &str) -> Result<Option<Principal>, HttpError> {
+    let Some(election_id) = public_portal_election(path) else {
+        return Ok(None);
+    };
+    let access = state.store.observer_access(election_id).await?;
+    Ok((access == ObserverAccess::Public).then_some(Principal::Public { election_id }))
 }
 
 fn lang_of(headers: &HeaderMap, query: Option<&str>) -> Lang {
@@ -359,6 +435,52 @@ mod tests {
             map.append(*k, HeaderValue::from_str(v).unwrap());
         }
         map
+    }
+
+    #[test]
+    fn public_portal_addresses_are_the_portal_and_its_reads_only() {
+        let id = "6f1c2a3b-0000-4000-8000-000000000001";
+        let uuid = Uuid::parse_str(id).unwrap();
+        for open in [
+            format!("/elections/{id}/observe"),
+            format!("/elections/{id}/observe/audit"),
+            format!("/elections/{id}/count"),
+            format!("/api/v1/elections/{id}"),
+            format!("/api/v1/elections/{id}/count/events"),
+            format!("/api/v1/elections/{id}/audit/export"),
+            format!("/api/v1/elections/{id}/roll-changes"),
+        ] {
+            assert_eq!(public_portal_election(&open), Some(uuid), "{open}");
+        }
+        for closed in [
+            format!("/elections/{id}"),
+            format!("/elections/{id}/outcome"),
+            format!("/elections/{id}/observe/"),
+            format!("/elections/{id}/observe/a/b"),
+            format!("/elections/{id}/roll"),
+            format!("/api/v1/elections/{id}/residents"),
+            format!("/api/v1/elections/{id}/registration"),
+            format!("/api/v1/elections/{id}/station-tokens"),
+            format!("/api/v1/elections/{id}/stations/central/count-sheet"),
+            format!("/api/v1/elections/{id}/voter-list.xlsx"),
+            "/api/v1/elections/not-a-uuid/count".to_owned(),
+            "/api/v1/audit".to_owned(),
+            "/elections".to_owned(),
+        ] {
+            assert_eq!(public_portal_election(&closed), None, "{closed}");
+        }
+    }
+
+    #[test]
+    fn a_public_reader_sees_one_election_and_no_station() {
+        let id = Uuid::new_v4();
+        let p = Principal::Public { election_id: id };
+        assert_eq!(p.role(), Role::Observer);
+        assert!(p.can_see_election(id));
+        assert!(!p.can_see_election(Uuid::new_v4()));
+        assert!(p.require_committee().is_err());
+        assert!(p.require_station(id, "central").is_err());
+        assert!(p.user().is_none());
     }
 
     #[test]

@@ -36,6 +36,7 @@ pub mod i18n;
 pub mod launch;
 pub mod nomination;
 pub mod notices;
+pub mod observers;
 pub mod omr_upload;
 pub mod pages;
 pub mod password;

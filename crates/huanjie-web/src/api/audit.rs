@@ -194,7 +194,9 @@ fn checkpoint_json((c, signature): &(Checkpoint, [u8; 64])) -> Value {
     })
 }
 
-async fn verified(state: &AppState, chain: Uuid) -> Result<Value, HttpError> {
+/// The verification verdict as `/audit/verify` gives it (also shown on
+/// the observer portal's log page).
+pub(crate) async fn verified(state: &AppState, chain: Uuid) -> Result<Value, HttpError> {
     let entries = all_entries(state, chain).await?;
     let signed = if chain == SERVER_CHAIN {
         Vec::new()

@@ -5,12 +5,13 @@
 //! cookie works too. Errors are always
 //! `{"error":{"code","message","message_en","fields"?}}`.
 
-mod audit;
+pub(crate) mod audit;
 mod ballots;
 pub(crate) mod count;
 mod elections;
 pub mod nomination;
 mod notices;
+mod observers;
 mod polling;
 mod read_serial;
 pub mod registration;
@@ -299,6 +300,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/elections/{election_id}/audit/verify", get(audit::verify))
         .route("/elections/{election_id}/audit/export", get(audit::export))
+        .route(
+            "/elections/{election_id}/observer-access",
+            get(observers::show).put(observers::set),
+        )
         .route(
             "/elections/{election_id}/sample-audits",
             get(sampling::list).post(sampling::start),

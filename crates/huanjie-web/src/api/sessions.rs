@@ -52,6 +52,8 @@ pub async fn sign_out(
         }
         // A station token is ended by revoking it, not by signing out.
         Principal::Clerk(_) => Err(HttpError::Forbidden),
+        // A public portal's reader has no session to end.
+        Principal::Public { .. } => Err(HttpError::Unauthenticated),
     }
 }
 
@@ -73,6 +75,11 @@ pub async fn me(principal: Principal) -> Result<Json<Value>, HttpError> {
             "election_id": token.election_id,
             "station": token.station,
             "expires_at": token.expires_at,
+        }),
+        Principal::Public { election_id } => json!({
+            "role": "observer",
+            "election_id": election_id,
+            "public": true,
         }),
     }))
 }

@@ -154,6 +154,9 @@ struct BoardPage {
     election_title: String,
     /// For a clerk: its station's page, the way back.
     clerk_station: Option<String>,
+    /// Nobody signed in, on a public election (issue 8): the way back is
+    /// the observer portal.
+    public_reader: bool,
     may_review: bool,
     updated: String,
     stations: Vec<StationLine>,
@@ -238,8 +241,9 @@ pub async fn board(
         election_title: election.title.clone(),
         clerk_station: match &principal {
             Principal::Clerk(token) => Some(token.station.clone()),
-            Principal::User { .. } => None,
+            Principal::User { .. } | Principal::Public { .. } => None,
         },
+        public_reader: matches!(principal, Principal::Public { .. }),
         may_review: principal.role() != huanjie_store::Role::Observer,
         updated: china_time(state.clock.now(), "%H:%M:%S"),
         stations: snapshot

@@ -97,6 +97,17 @@ pub async fn list(
 struct DetailPage {
     chrome: Chrome,
     election: ElectionView,
+    /// The observer portal is open to anyone (issue 8).
+    observer_public: bool,
+    /// The access setting was just saved.
+    observer_saved: bool,
+}
+
+/// `?observers=saved` after the observer-access form.
+#[derive(Debug, Default, Deserialize)]
+pub struct DetailParams {
+    #[serde(default)]
+    observers: Option<String>,
 }
 
 pub async fn show(
@@ -104,6 +115,7 @@ pub async fn show(
     principal: MaybePrincipal,
     lang: Lang,
     Path(election_id): Path<String>,
+    axum::extract::Query(params): axum::extract::Query<DetailParams>,
 ) -> Result<Response, PageError> {
     let principal = require_user(principal, lang)?;
     let id = uuid::Uuid::parse_str(&election_id)
@@ -117,6 +129,13 @@ pub async fn show(
     let page = DetailPage {
         chrome: Chrome::new(lang, &format!("/elections/{id}"), Some(&principal)),
         election: ElectionView::new(&election, lang),
+        observer_public: state
+            .store
+            .observer_access(id)
+            .await
+            .map_err(|e| PageError::new(e.into(), lang))?
+            == huanjie_store::ObserverAccess::Public,
+        observer_saved: params.observers.as_deref() == Some("saved"),
     };
     Ok(render(StatusCode::OK, &page))
 }

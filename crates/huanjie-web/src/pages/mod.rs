@@ -12,6 +12,7 @@ mod ballots;
 mod count;
 mod elections;
 mod nomination;
+mod observe;
 mod outcome;
 mod polling;
 mod registration;
@@ -183,6 +184,23 @@ pub fn routes() -> Router<AppState> {
             "/elections/{election_id}/sample-audits/{number}/findings",
             post(sampling::record),
         )
+        .route("/elections/{election_id}/observe", get(observe::landing))
+        .route(
+            "/elections/{election_id}/observe/reconciliation",
+            get(observe::reconciliation),
+        )
+        .route(
+            "/elections/{election_id}/observe/voter-list",
+            get(observe::voter_list),
+        )
+        .route(
+            "/elections/{election_id}/observe/audit",
+            get(observe::audit),
+        )
+        .route(
+            "/elections/{election_id}/observer-access",
+            post(observe::set_access),
+        )
         .route("/assets/count.js", get(crate::assets::count_js))
         .route("/assets/count.css", get(crate::assets::count_css))
         .route(
@@ -282,7 +300,10 @@ pub fn require_user(principal: MaybePrincipal, lang: Lang) -> Result<Principal, 
     match principal.0 {
         Some(p @ Principal::User { .. }) => Ok(p),
         Some(Principal::Clerk(_)) => Err(PageError::new(HttpError::Forbidden, lang)),
-        None => Err(PageError::new(HttpError::Unauthenticated, lang)),
+        // A public portal's reader is nobody signed in anywhere else.
+        Some(Principal::Public { .. }) | None => {
+            Err(PageError::new(HttpError::Unauthenticated, lang))
+        }
     }
 }
 

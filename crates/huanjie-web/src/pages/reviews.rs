@@ -400,7 +400,7 @@ async fn view(
     let who = reader(principal, election)?;
     let clerk_station = match principal {
         Principal::Clerk(token) => Some(token.station.clone()),
-        Principal::User { .. } => None,
+        Principal::User { .. } | Principal::Public { .. } => None,
     };
     let station = clerk_station.as_deref().or(filter);
     let reviews = crate::polling::reviews(state, election, station).await?;
@@ -507,7 +507,7 @@ pub async fn decide(
     };
     let by = match &principal {
         Principal::Clerk(token) => format!("station:{}", token.station),
-        Principal::User { .. } => principal.username(),
+        Principal::User { .. } | Principal::Public { .. } => principal.username(),
     };
     let marks = reading(&fields);
     let decided = crate::polling::decide(
