@@ -195,6 +195,13 @@ recall_approval = ">1/2"
 meeting_quorum = ">=2/3"
 meeting_decision = ">1/2"
 meeting_decision_base = "present"
+[homeowners]
+quorum_area = ">=2/3"
+quorum_owners = ">=2/3"
+ordinary_area = ">1/2"
+ordinary_owners = ">1/2"
+special_area = ">=3/4"
+special_owners = ">=3/4"
 "#;
     std::fs::write(&good, text).unwrap();
     let out = huanjie()

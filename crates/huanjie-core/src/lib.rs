@@ -15,9 +15,11 @@
 //! - [`serial`]: ballot serials and their verification (R-POLL-5).
 //! - [`audit`]: the audit log's hash chain and signed checkpoints.
 //! - [`sampling`]: the sampling audit's draw from a public seed.
+//! - [`homeowners`]: the homeowners' assembly: owners and decisions (R-OWN-1).
 
 pub mod audit;
 pub mod counting;
+pub mod homeowners;
 pub mod nomination;
 pub mod polling;
 pub mod profile;

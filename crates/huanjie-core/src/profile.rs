@@ -44,6 +44,9 @@ pub struct Profile {
     pub polling: PollingRules,
     /// During the term: recall, resignation, by-election (R-CERT-4/5).
     pub term: crate::term::TermRules,
+    /// The homeowners' assembly: quorum and majorities by area and by
+    /// owners (R-OWN-1).
+    pub homeowners: crate::homeowners::HomeownersRules,
 }
 
 /// Polling stations and ballot boxes (R-POLL-1).

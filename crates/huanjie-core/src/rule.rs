@@ -69,3 +69,6 @@ pub const CERT_4: &str = "R-CERT-4";
 pub const CERT_5: &str = "R-CERT-5";
 /// The (representatives') meeting: quorum and majority.
 pub const OWN_2: &str = "R-OWN-2";
+/// The homeowners' assembly: who is an owner, quorum and majorities by
+/// area and by owners.
+pub const OWN_1: &str = "R-OWN-1";
