@@ -22,6 +22,7 @@ mod audit;
 mod ballots;
 mod certification;
 mod common;
+mod homeowners;
 mod nomination;
 mod observers;
 mod polling;
@@ -34,6 +35,10 @@ pub use arrangements::*;
 pub use audit::{AuditError, MAX_AUDIT_PAGE};
 pub use ballots::*;
 pub use certification::*;
+pub use homeowners::{
+    HomeownerMatter, HomeownerRegister, HomeownerVote, MatterKind, Unit, Vote, MATTERS_EXIST,
+    NO_REGISTER, VOTED_ALREADY,
+};
 pub use nomination::*;
 pub use observers::ObserverAccess;
 pub use polling::*;
@@ -1077,6 +1082,51 @@ pub trait Store: Send + Sync + 'static {
         finding: &NewFinding,
         now: DateTime<Utc>,
     ) -> StoreResult<SampledBallot>;
+
+    // --- homeowners' assembly (R-OWN-1; issue 7, item 6) ---------------------
+    /// Groups `units` into owners by the core (R-OWN-1) and stores the
+    /// register whole in ONE transaction, replacing any earlier one;
+    /// `NotFound` for an unknown election, `Conflict` ([`MATTERS_EXIST`])
+    /// once a matter has been put to the assembly.
+    async fn replace_homeowner_register(
+        &self,
+        election_id: Uuid,
+        units: &[Unit],
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<huanjie_core::homeowners::Register>;
+    /// The stored register (`None` before any import).
+    async fn homeowner_register(&self, election_id: Uuid)
+        -> StoreResult<Option<HomeownerRegister>>;
+    /// Numbers and stores a matter in ONE transaction; `Conflict`
+    /// ([`NO_REGISTER`]) before a register is imported.
+    async fn add_homeowner_matter(
+        &self,
+        election_id: Uuid,
+        kind: MatterKind,
+        title: &str,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<HomeownerMatter>;
+    /// The election's matters, by number.
+    async fn homeowner_matters(&self, election_id: Uuid) -> StoreResult<Vec<HomeownerMatter>>;
+    /// Records one owner's vote on a matter in ONE transaction: `NotFound`
+    /// for an unknown matter or owner, `Conflict` ([`VOTED_ALREADY`]) for
+    /// the owner's second vote on it, written or in person.
+    async fn record_homeowner_vote(
+        &self,
+        election_id: Uuid,
+        matter: u32,
+        vote: &Vote,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<HomeownerVote>;
+    /// A matter's votes, by owner number.
+    async fn homeowner_votes(
+        &self,
+        election_id: Uuid,
+        matter: u32,
+    ) -> StoreResult<Vec<HomeownerVote>>;
 }
 
 /// Which adapter a database URL selects.

@@ -44,6 +44,7 @@ use huanjie_core::profile::RegistrationRules;
 mod audit;
 mod ballots;
 mod certification;
+mod homeowners;
 mod nomination;
 mod observers;
 mod polling;
@@ -1167,6 +1168,60 @@ impl Store for SqliteStore {
         now: DateTime<Utc>,
     ) -> StoreResult<crate::SampledBallot> {
         sampling::record_finding(self, election_id, number, finding, now).await
+    }
+
+    async fn replace_homeowner_register(
+        &self,
+        election_id: Uuid,
+        units: &[crate::Unit],
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<huanjie_core::homeowners::Register> {
+        homeowners::replace_register(self, election_id, units, by, now).await
+    }
+
+    async fn homeowner_register(
+        &self,
+        election_id: Uuid,
+    ) -> StoreResult<Option<crate::HomeownerRegister>> {
+        homeowners::register(self, election_id).await
+    }
+
+    async fn add_homeowner_matter(
+        &self,
+        election_id: Uuid,
+        kind: crate::MatterKind,
+        title: &str,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<crate::HomeownerMatter> {
+        homeowners::add_matter(self, election_id, kind, title, by, now).await
+    }
+
+    async fn homeowner_matters(
+        &self,
+        election_id: Uuid,
+    ) -> StoreResult<Vec<crate::HomeownerMatter>> {
+        homeowners::matters(self, election_id).await
+    }
+
+    async fn record_homeowner_vote(
+        &self,
+        election_id: Uuid,
+        matter: u32,
+        vote: &crate::Vote,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<crate::HomeownerVote> {
+        homeowners::record_vote(self, election_id, matter, vote, by, now).await
+    }
+
+    async fn homeowner_votes(
+        &self,
+        election_id: Uuid,
+        matter: u32,
+    ) -> StoreResult<Vec<crate::HomeownerVote>> {
+        homeowners::votes(self, election_id, matter).await
     }
 }
 
