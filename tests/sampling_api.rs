@@ -614,6 +614,32 @@ async fn sampling_audit(app: TestApp) {
     );
     assert_eq!(list["audits"][1]["pending"], 4, "findings are per audit");
 
+    // The list drawn from, for anyone to redo the draw: its SHA-256 is the
+    // fingerprint, and the core's draw over it gives the same serials.
+    let reply = app
+        .client()
+        .get(app.url(&format!("/api/v1{one}/population.txt")))
+        .bearer_auth(&observer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), StatusCode::OK);
+    let listed = reply.text().await.unwrap();
+    let mut sorted = population.clone();
+    sorted.sort();
+    assert_eq!(
+        listed,
+        sorted.iter().map(|s| format!("{s}\n")).collect::<String>()
+    );
+    let lines: Vec<&str> = listed.lines().collect();
+    let redone = draw(&Seed::parse("31415926535897932384").unwrap(), &lines, 4).unwrap();
+    assert_eq!(
+        huanjie_core::sampling::hex(&redone.population_sha256),
+        first["population_sha256"].as_str().unwrap()
+    );
+    let redrawn: Vec<String> = redone.drawn.into_iter().map(|d| d.serial).collect();
+    assert_eq!(redrawn, drawn);
+
     // The report: seed, algorithm, fingerprint, every drawn serial, totals.
     let text = pdf_text(&app, &observer, &format!("{one}/report.pdf")).await;
     assert!(text.contains("抽样核对报告（第1次）"), "{text}");
@@ -661,6 +687,22 @@ async fn sampling_audit(app: TestApp) {
         assert!(!dump.contains(serial.as_str()), "{serial} in the log");
         assert!(!dump.contains(&compact(serial)), "{serial} in the log");
     }
+
+    // A ballot counted after the draw: the list is no longer the one drawn
+    // from, and says so rather than serve another.
+    scan(&app, &chair, &e, "S1", &s1[2], ballot.clone()).await;
+    refused(
+        &call(
+            &app,
+            Method::GET,
+            &format!("{one}/population.txt"),
+            &observer,
+            None,
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "sample_population_changed",
+    );
     app.stop().await.unwrap();
 }
 

@@ -662,6 +662,7 @@ messages! {
     sa_discrepancies => "不符", "Discrepancy";
     sa_pending => "待核对", "Pending";
     sa_report => "核对报告（PDF）", "Report (PDF)";
+    sa_population_list => "票号清单（重新抽样用）", "Serials drawn from (to redo the draw)";
     sa_position => "序号", "No.";
     sa_station_receipt => "投票站 · 回执", "Station · receipt";
     sa_recorded => "记录的划票", "Recorded marks";

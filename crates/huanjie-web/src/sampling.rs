@@ -140,6 +140,65 @@ async fn key(store: &dyn Store, election: &Election) -> Result<Option<SerialKey>
         .map(|k| SerialKey::from_bytes(&k.0)))
 }
 
+/// Every counted ballot's serial (compact form) with its random part, in
+/// the store's order.
+async fn counted_serials(
+    store: &dyn Store,
+    election: &Election,
+) -> Result<Vec<(String, [u8; 8])>, HttpError> {
+    let ballots = store.audit_ballots(election.id).await?;
+    Ok(match key(store, election).await? {
+        Some(key) => ballots
+            .iter()
+            .map(|b| {
+                let signed = Serial {
+                    election: *election.id.as_bytes(),
+                    batch: b.batch,
+                    style: b.style,
+                    random: b.random,
+                }
+                .sign(&key);
+                (signed.qr_payload(), b.random)
+            })
+            .collect(),
+        None => Vec::new(),
+    })
+}
+
+/// The population an audit was drawn from, as the algorithm reads it:
+/// the sorted serials, each followed by `\n` (its SHA-256 is the audit's
+/// fingerprint), so that anyone can redo the draw. Refused when ballots
+/// were counted after the audit: the list is no longer the one drawn from.
+pub async fn population(
+    store: &dyn Store,
+    election: &Election,
+    number: u64,
+) -> Result<String, HttpError> {
+    let audit = store
+        .sample_audit(election.id, number)
+        .await?
+        .ok_or(HttpError::NotFound)?;
+    let serials = counted_serials(store, election).await?;
+    let texts: Vec<&str> = serials.iter().map(|(s, _)| s.as_str()).collect();
+    let (sorted, fingerprint) = sampling::population(&texts)
+        .map_err(|e| HttpError::Internal(anyhow::anyhow!("sample population: {e}")))?;
+    if sampling::hex(&fingerprint) != audit.population_sha256 {
+        return Err(RuleRefusal::new(
+            "sample_population_changed",
+            rule::CNT_1,
+            format!("第 {number} 次抽样之后又有选票计入：票号清单已不是当时抽样所用的清单"),
+            format!("ballots were counted after sample audit {number}: the list is no longer the one it was drawn from"),
+        )
+        .conflict()
+        .into());
+    }
+    Ok(sorted.iter().fold(String::new(), |mut out, s| {
+        out.push_str(s);
+        out.push('\n');
+        out
+    }))
+}
+
 /// Draws and stores a new audit (the committee's; the caller checked).
 pub async fn start(
     store: &dyn Store,
@@ -164,23 +223,7 @@ pub async fn start(
     {
         return Err(polls_open());
     }
-    let ballots = store.audit_ballots(election.id).await?;
-    let serials: Vec<(String, [u8; 8])> = match key(store, election).await? {
-        Some(key) => ballots
-            .iter()
-            .map(|b| {
-                let signed = Serial {
-                    election: *election.id.as_bytes(),
-                    batch: b.batch,
-                    style: b.style,
-                    random: b.random,
-                }
-                .sign(&key);
-                (signed.qr_payload(), b.random)
-            })
-            .collect(),
-        None => Vec::new(),
-    };
+    let serials = counted_serials(store, election).await?;
     let texts: Vec<&str> = serials.iter().map(|(s, _)| s.as_str()).collect();
     let sample = sampling::draw(&seed, &texts, input.size).map_err(|e| match e {
         DrawError::SizeZero => size_refusal(0, texts.len() as u64),

@@ -320,6 +320,10 @@ pub fn routes() -> Router<AppState> {
             "/elections/{election_id}/sample-audits/{number}/report.pdf",
             get(sampling::report),
         )
+        .route(
+            "/elections/{election_id}/sample-audits/{number}/population.txt",
+            get(sampling::population),
+        )
         .route("/roll-template.csv", get(roll::template_csv))
         .route("/roll-template.xlsx", get(roll::template_xlsx))
         .fallback(not_found)

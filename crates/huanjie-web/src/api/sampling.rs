@@ -9,7 +9,10 @@
 //! - `POST /elections/{id}/sample-audits/{number}/findings`
 //!   `{serial, finding: match|discrepancy, note}` (committee), once per
 //!   serial;
-//! - `GET /elections/{id}/sample-audits/{number}/report.pdf`.
+//! - `GET /elections/{id}/sample-audits/{number}/report.pdf`;
+//! - `GET /elections/{id}/sample-audits/{number}/population.txt`: the
+//!   sorted counted serials the audit was drawn from, one per line (their
+//!   SHA-256 is the audit's fingerprint), to redo the draw.
 //!
 //! Readers are the committee and observers (the public too where the
 //! election's observer portal is public); a station clerk's token works
@@ -112,6 +115,23 @@ pub async fn report(
         pdf,
         "application/pdf",
         &format!("sample-audit-{number}.pdf"),
+    ))
+}
+
+/// `GET /elections/{id}/sample-audits/{number}/population.txt`.
+pub async fn population(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((election_id, number)): Path<(String, String)>,
+) -> Result<axum::response::Response, HttpError> {
+    principal.require_reader()?;
+    let election = election_for(&state, &principal, &election_id).await?;
+    let number = number_of(&number)?;
+    let text = sampling::population(&*state.store, &election, number).await?;
+    Ok(crate::pdf::download(
+        text.into_bytes(),
+        "text/plain; charset=utf-8",
+        &format!("sample-audit-{number}-population.txt"),
     ))
 }
 

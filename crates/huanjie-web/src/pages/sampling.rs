@@ -53,6 +53,7 @@ struct AuditBlock {
     discrepancies: u64,
     pending: u64,
     report: String,
+    population_list: String,
     findings_action: String,
     ballots: Vec<BallotRow>,
 }
@@ -136,6 +137,10 @@ fn block(election: &Election, v: &AuditView, t: &Texts) -> AuditBlock {
         pending: a.pending,
         report: format!(
             "/api/v1/elections/{}/sample-audits/{}/report.pdf",
+            election.id, a.number
+        ),
+        population_list: format!(
+            "/api/v1/elections/{}/sample-audits/{}/population.txt",
             election.id, a.number
         ),
         findings_action: format!(
