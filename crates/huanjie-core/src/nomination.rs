@@ -27,6 +27,7 @@ pub mod formal;
 pub mod nominate;
 pub mod size;
 pub mod staff;
+pub mod supervisory;
 pub mod timeline;
 
 use crate::profile::{Margin, MarginRules};

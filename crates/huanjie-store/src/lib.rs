@@ -142,6 +142,17 @@ pub struct RoundOf {
     pub purpose: String,
 }
 
+/// A resident who holds an office that bars them from the residents'
+/// affairs supervisory committee (R-BODY-4): `office` is
+/// `residents_committee`, `party_organisation` or `finance_staff`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recusal {
+    pub resident: Uuid,
+    pub office: String,
+    pub recorded_by: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
 /// A later round to create from a certified one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewRound {
@@ -782,6 +793,11 @@ pub trait Store: Send + Sync + 'static {
     async fn record_relation(&self, election_id: Uuid, relation: &Relation) -> StoreResult<()>;
     /// Every recorded relation, pairs in id order.
     async fn list_relations(&self, election_id: Uuid) -> StoreResult<Vec<Relation>>;
+    /// Records that a resident of the roll holds an office that bars them
+    /// from the supervisory committee (R-BODY-4); once per office.
+    async fn record_recusal(&self, election_id: Uuid, recusal: &Recusal) -> StoreResult<()>;
+    /// Every recorded recusal, oldest first.
+    async fn list_recusals(&self, election_id: Uuid) -> StoreResult<Vec<Recusal>>;
 
     // --- ballots (issue 5) -------------------------------------------------------
     /// The election's serial key: `candidate` is stored if the election has

@@ -1062,6 +1062,18 @@ impl Store for SqliteStore {
         nomination::list_relations(self, election_id).await
     }
 
+    async fn record_recusal(
+        &self,
+        election_id: Uuid,
+        recusal: &crate::Recusal,
+    ) -> StoreResult<()> {
+        nomination::record_recusal(self, election_id, recusal).await
+    }
+
+    async fn list_recusals(&self, election_id: Uuid) -> StoreResult<Vec<crate::Recusal>> {
+        nomination::list_recusals(self, election_id).await
+    }
+
     async fn arrangements(&self, election_id: Uuid) -> StoreResult<Arrangements> {
         let row = sqlx::query("SELECT document FROM election_arrangements WHERE election_id = ?")
             .bind(election_id.to_string())

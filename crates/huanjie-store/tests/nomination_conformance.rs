@@ -88,6 +88,7 @@ conformance!(
     a_candidate_cannot_be_a_proxy,
     arrangements_round_trip,
     relations_are_recorded_once_per_pair,
+    recusals_are_recorded_once_per_office,
     ballot_keys_batches_and_serials,
 );
 
@@ -784,6 +785,58 @@ async fn relations_are_recorded_once_per_pair(store: Arc<dyn Store>) {
     ];
     expected.sort_by_key(|r| (r.a, r.b));
     assert_eq!(store.list_relations(e).await.unwrap(), expected);
+}
+
+async fn recusals_are_recorded_once_per_office(store: Arc<dyn Store>) {
+    let at = |m: i64| {
+        chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 3, 1, 8, 0, 0).unwrap()
+            + chrono::Duration::minutes(m)
+    };
+    let recusal = |resident: Uuid, office: &str, m: i64| huanjie_store::Recusal {
+        resident,
+        office: office.to_owned(),
+        recorded_by: "committee".to_owned(),
+        recorded_at: at(m),
+    };
+    let (early, ids) = election(&*store, false).await;
+    let err = store
+        .record_recusal(early, &recusal(ids["丁一"], "finance_staff", 0))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::State(StateError::NotPublished)),
+        "{err:?}"
+    );
+    let (e, ids) = election(&*store, true).await;
+    let first = recusal(ids["丁一"], "finance_staff", 0);
+    store.record_recusal(e, &first).await.unwrap();
+    let err = store
+        .record_recusal(e, &recusal(ids["丁一"], "finance_staff", 1))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        nomination_error(err),
+        NominationStateError::Duplicate("recusal")
+    );
+    // A second office of the same person is its own record.
+    let second = recusal(ids["丁一"], "party_organisation", 2);
+    store.record_recusal(e, &second).await.unwrap();
+    let stranger = Uuid::new_v4();
+    let err = store
+        .record_recusal(e, &recusal(stranger, "residents_committee", 3))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        nomination_error(err),
+        NominationStateError::NotOnRoll(stranger)
+    );
+    // An office the schema does not know is refused by the database.
+    assert!(store
+        .record_recusal(e, &recusal(ids["万二"], "treasurer", 4))
+        .await
+        .is_err());
+    assert_eq!(store.list_recusals(e).await.unwrap(), vec![first, second]);
+    assert!(store.list_recusals(early).await.unwrap().is_empty());
 }
 
 async fn ballot_keys_batches_and_serials(store: Arc<dyn Store>) {

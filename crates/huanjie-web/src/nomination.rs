@@ -18,6 +18,7 @@ use huanjie_core::nomination::formal::{self, Formal, NomineeVotes, Replacement};
 use huanjie_core::nomination::nominate::{self, NominationFacts, Nominee, Proposed};
 use huanjie_core::nomination::size::{self, Composition, WomenReport};
 use huanjie_core::nomination::staff::{self, StaffAssignment, StaffFacts};
+use huanjie_core::nomination::supervisory;
 use huanjie_core::nomination::timeline::{self, ItemStatus, Milestone, Timing, Untimely};
 use huanjie_core::nomination::Position;
 use huanjie_core::rule;
@@ -98,6 +99,12 @@ explain!(committee::ElectionCommitteeRefusal<Uuid>, |r| match r {
 });
 explain!(staff::StaffRefusal<Uuid>, |r| Some(*r.person()));
 explain!(Untimely);
+explain!(supervisory::SupervisoryRefusal<()>);
+explain!(supervisory::SupervisoryRefusal<Uuid>, |r| match r {
+    supervisory::SupervisoryRefusal::Holds { person, .. }
+    | supervisory::SupervisoryRefusal::RelativeOf { person, .. } => Some(*person),
+    _ => None,
+});
 
 fn view(r: &impl Explain, names: &HashMap<Uuid, String>) -> RefusalView {
     let person = r.person();
@@ -335,11 +342,18 @@ pub async fn status(
     let households = store.count_households(election.id).await?;
     let rules = &profile.nomination;
     let formula_members = size::size(households, &rules.committee);
-    let seat_problems =
-        match size::check_composition(&composition_of(&election.seats)?, &rules.committee) {
+    let composition = composition_of(&election.seats)?;
+    let seat_problems = if election.body_kind == huanjie_store::BodyKind::SupervisoryCommittee {
+        match supervisory::check_composition(&composition) {
             Ok(()) => Vec::new(),
             Err(rs) => rs.iter().map(|r| view(r, &HashMap::new())).collect(),
-        };
+        }
+    } else {
+        match size::check_composition(&composition, &rules.committee) {
+            Ok(()) => Vec::new(),
+            Err(rs) => rs.iter().map(|r| view(r, &HashMap::new())).collect(),
+        }
+    };
     let committee = store.list_committee_members(election.id).await?;
     let committee_problems =
         match committee::check(&committee_seats(&committee), &rules.election_committee) {
@@ -513,11 +527,18 @@ pub async fn set_seats(
     let profile = profile(election)?;
     let rules = &profile.nomination.committee;
     let composition = composition_of(&request.seats)?;
-    size::check_composition(&composition, rules)
-        .map_err(|rs| refuse_all(rs.iter().map(|r| view(r, &HashMap::new())).collect()))?;
+    let supervisory = election.body_kind == huanjie_store::BodyKind::SupervisoryCommittee;
+    if supervisory {
+        // R-BODY-4: 3–5 members with one chair, whatever the households.
+        supervisory::check_composition(&composition)
+            .map_err(|rs| refuse_all(rs.iter().map(|r| view(r, &HashMap::new())).collect()))?;
+    } else {
+        size::check_composition(&composition, rules)
+            .map_err(|rs| refuse_all(rs.iter().map(|r| view(r, &HashMap::new())).collect()))?;
+    }
     let households = store.count_households(election.id).await?;
     let formula = size::size(households, rules);
-    if composition.total() != formula && request.reason.trim().is_empty() {
+    if !supervisory && composition.total() != formula && request.reason.trim().is_empty() {
         return Err(RuleRefusal::new(
             "reason_required",
             rule::BODY_2,
@@ -733,6 +754,18 @@ pub async fn nominate(
             .collect(),
     };
     let names = names(&involved);
+    if election.body_kind == huanjie_store::BodyKind::SupervisoryCommittee {
+        let recusals = recusals(store, election).await?;
+        let refused: Vec<RefusalView> = proposed
+            .nominees
+            .iter()
+            .filter_map(|n| supervisory::check_nominee(n.person, n.position, &recusals).err())
+            .map(|r| view(&r, &names))
+            .collect();
+        if !refused.is_empty() {
+            return Err(refuse_all(refused));
+        }
+    }
     let mut void = None;
     let mut void_because = Vec::new();
     if let Err(refusals) = nominate::check(&proposed, &facts, &profile.nomination) {
@@ -1226,4 +1259,70 @@ pub async fn record_relation(
     };
     store.record_relation(election.id, &relation).await?;
     Ok(relation.ordered())
+}
+
+// --- the supervisory committee's recusals (R-BODY-4) ----------------------------------
+
+/// The recorded offices and family relations a supervisory committee's
+/// nominees are checked against.
+async fn recusals(
+    store: &dyn Store,
+    election: &Election,
+) -> Result<supervisory::Recusals<Uuid>, HttpError> {
+    let mut facts = supervisory::Recusals::default();
+    for r in store.list_recusals(election.id).await? {
+        if let Some(office) = supervisory::BarringOffice::parse(&r.office) {
+            facts.offices.entry(r.resident).or_default().insert(office);
+        }
+    }
+    for r in store.list_relations(election.id).await? {
+        facts.relate(r.a, r.b);
+    }
+    Ok(facts)
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RecusalRequest {
+    /// Record id or resident ID.
+    pub resident: String,
+    /// `residents_committee`, `party_organisation` or `finance_staff`.
+    pub office: String,
+}
+
+/// R-BODY-4: records that a resident holds an office that bars them (and,
+/// for the committee and the party organisation, their spouses and close
+/// relatives) from a supervisory committee election.
+pub async fn record_recusal(
+    store: &dyn Store,
+    election: &Election,
+    request: &RecusalRequest,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<huanjie_store::Recusal, HttpError> {
+    if election.body_kind != huanjie_store::BodyKind::SupervisoryCommittee {
+        return Err(RuleRefusal::new(
+            "not_supervisory",
+            rule::BODY_4,
+            "回避情形只在居务监督委员会选举中登记".into(),
+            "recusals are recorded for a supervisory committee election only".into(),
+        )
+        .conflict()
+        .into());
+    }
+    let office = supervisory::BarringOffice::parse(request.office.trim()).ok_or_else(|| {
+        bad(
+            "office",
+            "职务（office）：应为 residents_committee（居民委员会成员）、party_organisation（社区党组织成员）或 finance_staff（社区财务人员）".into(),
+            "office: must be residents_committee, party_organisation or finance_staff".into(),
+        )
+    })?;
+    let resident = resolve(store, election, "resident", &request.resident, rule::BODY_4).await?;
+    let recusal = huanjie_store::Recusal {
+        resident,
+        office: office.code().to_owned(),
+        recorded_by: by.to_owned(),
+        recorded_at: now,
+    };
+    store.record_recusal(election.id, &recusal).await?;
+    Ok(recusal)
 }

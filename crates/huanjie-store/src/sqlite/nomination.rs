@@ -889,3 +889,56 @@ pub(super) async fn list_relations(
         })
         .collect()
 }
+
+// --- recusals (R-BODY-4) --------------------------------------------------------
+
+pub(super) async fn record_recusal(
+    store: &SqliteStore,
+    election_id: Uuid,
+    recusal: &crate::Recusal,
+) -> StoreResult<()> {
+    in_tx!(store, |tx| {
+        election_exists(&mut tx, election_id).await?;
+        voters_published(&mut tx, election_id).await?;
+        on_roll(&mut tx, election_id, recusal.resident).await?;
+        sqlx::query(
+            "INSERT INTO recusals (election_id, resident_id, office, recorded_by, recorded_at) \
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(election_id.to_string())
+        .bind(recusal.resident.to_string())
+        .bind(&recusal.office)
+        .bind(&recusal.recorded_by)
+        .bind(ts(micros(recusal.recorded_at)))
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| match write_error(e, "recusal") {
+            StoreError::Conflict(_) => N::Duplicate("recusal").into(),
+            other => other,
+        })?;
+        Ok(())
+    })
+}
+
+pub(super) async fn list_recusals(
+    store: &SqliteStore,
+    election_id: Uuid,
+) -> StoreResult<Vec<crate::Recusal>> {
+    let rows = sqlx::query(
+        "SELECT resident_id, office, recorded_by, recorded_at FROM recusals \
+         WHERE election_id = ? ORDER BY recorded_at, resident_id, office",
+    )
+    .bind(election_id.to_string())
+    .fetch_all(&store.pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(crate::Recusal {
+                resident: get_uuid(row, "resident_id")?,
+                office: row.try_get("office")?,
+                recorded_by: row.try_get("recorded_by")?,
+                recorded_at: get_ts(row, "recorded_at")?,
+            })
+        })
+        .collect()
+}

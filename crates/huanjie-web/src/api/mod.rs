@@ -232,6 +232,10 @@ pub fn routes() -> Router<AppState> {
             post(nomination::record_relation),
         )
         .route(
+            "/elections/{election_id}/recusals",
+            get(nomination::recusals).post(nomination::record_recusal),
+        )
+        .route(
             "/elections/{election_id}/arrangements",
             get(nomination::arrangements).put(nomination::set_arrangements),
         )

@@ -11,7 +11,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use super::roll::election_for;
 use super::{to_json, ApiJson};
@@ -208,4 +208,38 @@ pub async fn record_relation(
     let relation =
         nom::record_relation(&*state.store, &election, &input, &principal.username()).await?;
     Ok((StatusCode::CREATED, Json(to_json(&relation)?)))
+}
+
+/// `POST /elections/{id}/recusals` `{"resident","office"}`: a resident holds
+/// an office that bars them from the supervisory committee (R-BODY-4).
+pub async fn record_recusal(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(election_id): Path<String>,
+    ApiJson(input): ApiJson<nom::RecusalRequest>,
+) -> Result<(StatusCode, Json<Value>), HttpError> {
+    principal.require_committee()?;
+    let election = election_for(&state, &principal, &election_id).await?;
+    let recusal = nom::record_recusal(
+        &*state.store,
+        &election,
+        &input,
+        &principal.username(),
+        state.clock.now(),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(to_json(&recusal)?)))
+}
+
+/// `GET /elections/{id}/recusals`: the recorded offices (committee only:
+/// they name residents).
+pub async fn recusals(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(election_id): Path<String>,
+) -> Result<Json<Value>, HttpError> {
+    principal.require_committee()?;
+    let election = election_for(&state, &principal, &election_id).await?;
+    let list = state.store.list_recusals(election.id).await?;
+    Ok(Json(json!({ "recusals": to_json(&list)? })))
 }
