@@ -32,6 +32,7 @@ pub mod demo;
 pub mod documents;
 pub mod elections;
 pub mod error;
+pub mod homeowners;
 pub mod i18n;
 pub mod launch;
 pub mod nomination;

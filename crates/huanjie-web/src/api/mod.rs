@@ -9,6 +9,7 @@ pub(crate) mod audit;
 mod ballots;
 pub(crate) mod count;
 mod elections;
+mod homeowners;
 pub mod nomination;
 mod notices;
 mod observers;
@@ -327,6 +328,22 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/elections/{election_id}/sample-audits/{number}/population.txt",
             get(sampling::population),
+        )
+        .route(
+            "/elections/{election_id}/homeowners/register",
+            get(homeowners::register).post(homeowners::import),
+        )
+        .route(
+            "/elections/{election_id}/homeowners/matters",
+            get(homeowners::list).post(homeowners::add),
+        )
+        .route(
+            "/elections/{election_id}/homeowners/matters/{number}",
+            get(homeowners::show),
+        )
+        .route(
+            "/elections/{election_id}/homeowners/matters/{number}/votes",
+            post(homeowners::vote),
         )
         .route("/roll-template.csv", get(roll::template_csv))
         .route("/roll-template.xlsx", get(roll::template_xlsx))
