@@ -39,6 +39,13 @@ enum Command {
     ExportCase(cmd::export_case::Args),
     /// Serve a seeded demo database (.huanjie/demo.db) on 127.0.0.1:8080.
     Demo(cmd::demo::Args),
+    /// Write a certified election's verification bundle (the public key,
+    /// the signed result, the counting case, the audit log and its
+    /// checkpoints) from the database, for `huanjie verify`.
+    ExportBundle(cmd::export_bundle::Args),
+    /// Check a verification bundle offline: the audit chain and its signed
+    /// checkpoints, the recount, the signed result; every check listed.
+    Verify(cmd::verify::Args),
 }
 
 fn main() -> ExitCode {
@@ -53,5 +60,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => cmd::serve::run(args),
         Command::Demo(args) => cmd::demo::run(args),
         Command::ExportCase(args) => cmd::export_case::run(args),
+        Command::ExportBundle(args) => cmd::export_bundle::run(args),
+        Command::Verify(args) => cmd::verify::run(args),
     }
 }

@@ -9,3 +9,5 @@ pub mod notice;
 pub mod profile;
 pub mod roll;
 pub mod serve;
+pub mod export_bundle;
+pub mod verify;

@@ -8,6 +8,7 @@
 //! returns a result or a [`CaseError`] naming the field; it never panics.
 
 mod ballots;
+pub mod bundle;
 mod error;
 mod header;
 mod reader;

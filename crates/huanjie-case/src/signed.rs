@@ -17,7 +17,14 @@
 //!
 //! The document itself (canonical JSON, keys sorted) carries the
 //! election, the round, the result (`huanjie.result/1`), who certified it
-//! and when.
+//! and when, and (`case`: [`CaseDigest`]) the SHA-256 and length of the
+//! exact counting-case bytes (`huanjie.case/1`) the result was counted
+//! from: without it, a case with a ballot moved to another station or a
+//! contest's title changed would still recount to the certified result,
+//! and nothing would show the case is not the one certified
+//! (`docs/verify-bundle.md`). A document without `case` (an election that
+//! printed no ballots, or certified before the field existed) still
+//! verifies here; `huanjie verify` requires it.
 
 use ring::signature::{Ed25519KeyPair, KeyPair, UnparsedPublicKey, ED25519};
 use serde::{Deserialize, Serialize};
@@ -55,15 +62,43 @@ pub enum SignatureError {
     Document(String),
 }
 
+/// What binds a certified result to the counting case it came from: the
+/// SHA-256 of the case file's exact bytes and their number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CaseDigest {
+    pub sha256: [u8; 32],
+    pub bytes: u64,
+}
+
+impl CaseDigest {
+    /// The digest of a whole case file.
+    pub fn of(case: &[u8]) -> Self {
+        let mut sha256 = [0u8; 32];
+        sha256.copy_from_slice(ring::digest::digest(&ring::digest::SHA256, case).as_ref());
+        CaseDigest {
+            sha256,
+            bytes: u64::try_from(case.len()).unwrap_or(u64::MAX),
+        }
+    }
+
+    /// As the document holds it: `{"bytes": N, "sha256": "<64 hex>"}`.
+    pub fn to_json(&self) -> Value {
+        serde_json::json!({ "bytes": self.bytes, "sha256": hex::encode(self.sha256) })
+    }
+}
+
 /// The document to certify: canonical JSON (keys sorted, no spaces).
+/// `case` is the digest of the counting case the result was counted from
+/// (`None` when there is none: no ballots were printed).
 pub fn document(
     election: Value,
     round: &str,
     result: Value,
+    case: Option<&CaseDigest>,
     certified_by: &str,
     certified_at: &str,
 ) -> String {
-    let doc = serde_json::json!({
+    let mut doc = serde_json::json!({
         "format": SIGNED_RESULT_FORMAT,
         "election": election,
         "round": round,
@@ -71,6 +106,9 @@ pub fn document(
         "certified_by": certified_by,
         "certified_at": certified_at,
     });
+    if let (Some(case), Some(map)) = (case, doc.as_object_mut()) {
+        map.insert("case".to_owned(), case.to_json());
+    }
     // serde_json's maps keep keys sorted: one rendering per value.
     doc.to_string()
 }
@@ -156,6 +194,7 @@ mod tests {
             serde_json::json!({"id": "e1", "title": "幸福社区第七届"}),
             "general",
             serde_json::json!({"format": "huanjie.result/1", "valid": true, "cast": 3}),
+            Some(&CaseDigest::of(b"{}\n")),
             "chair",
             "2026-12-20T10:00:00Z",
         );
@@ -171,6 +210,12 @@ mod tests {
         let verified = verify(file.as_bytes(), Some(&public)).unwrap();
         assert_eq!(verified.document["result"]["cast"], 3);
         assert_eq!(verified.document["certified_by"], "chair");
+        assert_eq!(verified.document["case"]["bytes"], 3);
+        assert_eq!(
+            verified.document["case"]["sha256"],
+            // SHA-256 of "{}\n".
+            "ca3d163bab055381827226140568f3bef7eaac187cebd76878e0b63e9e442356"
+        );
         let other = self::key();
         let mut other_public = [0u8; 32];
         other_public.copy_from_slice(other.public_key().as_ref());

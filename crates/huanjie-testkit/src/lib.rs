@@ -9,3 +9,5 @@ pub mod app;
 #[cfg(feature = "browser")]
 pub mod browser;
 pub mod postgres;
+#[cfg(feature = "app")]
+pub mod certified;

@@ -6,7 +6,10 @@
 //! (the store refuses scans and decisions in the same transaction).
 //!
 //! The signed file (`huanjie.signed-result/1`, `huanjie_case::signed`)
-//! verifies offline, and fails if any of its bytes changes.
+//! verifies offline, and fails if any of its bytes changes. Its document
+//! carries the SHA-256 of the counting case (`GET …/case`) the result was
+//! counted from, so `huanjie verify` can tell the certified case from any
+//! other (`docs/verify-bundle.md`).
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use huanjie_store::{Certification, Election, NewCertification, SigningKey, Store, StoreError};
@@ -85,10 +88,21 @@ pub async fn certify(
         .round
         .as_ref()
         .map_or("general", |r| r.kind.as_str());
+    // The exact case bytes the result is counted from (as `GET …/case`
+    // and `huanjie export-case` write them), bound into the signed
+    // document so that no other case passes for the certified one.
+    let case = match store.find_ballot_key(election.id).await? {
+        Some(key) => {
+            let case = crate::tally::case_json(store, election, &key.0).await?;
+            Some(huanjie_case::signed::CaseDigest::of(case.as_bytes()))
+        }
+        None => None,
+    };
     let document = huanjie_case::signed::document(
         election_value,
         round,
         result_value,
+        case.as_ref(),
         by,
         &now.to_rfc3339_opts(SecondsFormat::Secs, true),
     );
