@@ -558,7 +558,7 @@ pub struct FailureView {
 }
 
 /// `>1/2` → 超过1/2 / more than 1/2; `>=2/3` → 不少于2/3 / at least 2/3.
-fn threshold_words(t: huanjie_core::Threshold) -> (String, String) {
+pub fn threshold_words(t: huanjie_core::Threshold) -> (String, String) {
     let f = format!("{}/{}", t.numerator(), t.denominator());
     if t.is_strict() {
         (format!("超过{f}"), format!("more than {f}"))

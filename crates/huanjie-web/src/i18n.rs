@@ -675,6 +675,55 @@ messages! {
     sa_started_flash => "已完成第{}次抽样：请按票号从纸质选票中取出，逐张核对。", "Sample {} drawn: pull these serials from the paper ballots and compare each.";
     sa_recorded_flash => "已记录核对结果。", "Finding recorded.";
     sa_bad_size => "抽样数量（size）：应为正整数", "size: must be a whole number";
+
+    // --- homeowners' assembly (业主大会, R-OWN-1) ---------------------------------
+    nav_homeowners => "业主大会表决", "Homeowners' assembly";
+    ho_title => "业主大会：业主名册与表决", "Homeowners' assembly: owners and votes";
+    ho_intro => "业主大会的决定按专有部分面积和业主人数双重计算（R-OWN-1）：专有部分面积占比{}的业主且人数占比{}的业主参与表决；一般事项（含选举业主委员会）须经参与表决专有部分面积{}且参与表决人数{}的业主同意；筹集、使用专项维修资金，改建、重建建筑物须经参与表决专有部分面积{}且参与表决人数{}的业主同意。一套房屋算一名业主；一人拥有多套房屋只算一名业主；开发商未出售的房屋合计算一名业主。", "Homeowners' assembly decisions count twice, by exclusive floor area and by owners (R-OWN-1): owners holding {} of the area and {} of the owners must take part; an ordinary decision (electing the committee included) needs {} of the participating area and {} of the participating owners; maintenance funds and rebuilding need {} of the area and {} of the owners. One unit is one owner; an owner of several units is one owner; the developer's unsold units together are one owner.";
+    ho_read_only => "业主名册、表决事项和投票由选举委员会录入；观察员可以查看。", "The election committee imports the register, puts matters and records votes; observers read.";
+    ho_register => "业主名册", "Owners' register";
+    ho_register_file => "业主名册文件（CSV，UTF-8；表头：房号,专有部分面积,业主姓名,是否开发商未售）", "Register file (CSV, UTF-8; headers 房号,专有部分面积,业主姓名,是否开发商未售)";
+    ho_import => "导入业主名册", "Import the register";
+    ho_register_fixed => "已有事项提交表决，业主名册不能再更换。", "Matters have been put to the assembly: the register can no longer be replaced.";
+    ho_no_register => "还没有导入业主名册。", "No owners' register yet.";
+    ho_imported_flash => "业主名册已导入。", "Owners' register imported.";
+    ho_total_owners => "业主人数", "Owners";
+    ho_total_units => "房屋套数", "Units";
+    ho_total_area => "专有部分总面积（㎡）", "Total exclusive area (m²)";
+    ho_number => "编号", "No.";
+    ho_owner => "业主", "Owner";
+    ho_units => "房号", "Units";
+    ho_area => "面积（㎡）", "Area (m²)";
+    ho_developer => "开发商（未售房屋）", "Developer (unsold units)";
+    ho_matters => "表决事项", "Matters";
+    ho_no_matters => "还没有表决事项。", "No matter yet.";
+    ho_matter_title => "事项名称", "Title";
+    ho_kind => "事项类别", "Kind";
+    ho_kind_ordinary => "一般事项（含选举业主委员会）：双过半", "Ordinary (electing the committee included): more than half of both";
+    ho_kind_special => "重大事项（维修资金、改建重建）：双四分之三", "Special (maintenance funds, rebuilding): three quarters of both";
+    ho_add_matter => "提交表决", "Put to the assembly";
+    ho_matter_flash => "已提交表决。", "Matter put to the assembly.";
+    ho_matter => "第{}项：{}", "Matter {}: {}";
+    ho_measure => "项目", "Measure";
+    ho_by_area => "专有部分面积（㎡）", "Area (m²)";
+    ho_by_owners => "人数", "Owners";
+    ho_participating => "参与表决", "Taking part";
+    ho_for => "同意", "For";
+    ho_against => "反对", "Against";
+    ho_abstain => "弃权", "Abstain";
+    ho_total => "全体业主", "All owners";
+    ho_passed => "通过", "Passed";
+    ho_not_passed => "未通过", "Not passed";
+    ho_votes_by_mode => "书面表决 {} 票，现场表决 {} 票", "{} written votes, {} in person";
+    ho_record_vote => "录入表决票", "Record a vote";
+    ho_choice => "表决意见", "Choice";
+    ho_mode => "表决方式", "How";
+    ho_written => "书面（收到的书面表决票）", "Written (as received)";
+    ho_in_person => "现场（会议现场投票）", "In person (as cast)";
+    ho_record => "录入", "Record";
+    ho_vote_flash => "已录入表决票。", "Vote recorded.";
+    ho_votes => "已投票业主", "Votes";
+    ho_all_voted => "所有业主都已对本事项表决。", "Every owner has voted on this matter.";
 }
 
 /// The two interface languages.

@@ -11,6 +11,7 @@ mod account;
 mod ballots;
 mod count;
 mod elections;
+mod homeowners;
 mod nomination;
 mod observe;
 mod outcome;
@@ -200,6 +201,22 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/elections/{election_id}/observer-access",
             post(observe::set_access),
+        )
+        .route(
+            "/elections/{election_id}/homeowners",
+            get(homeowners::show),
+        )
+        .route(
+            "/elections/{election_id}/homeowners/register",
+            post(homeowners::import),
+        )
+        .route(
+            "/elections/{election_id}/homeowners/matters",
+            post(homeowners::add_matter),
+        )
+        .route(
+            "/elections/{election_id}/homeowners/matters/{number}/votes",
+            post(homeowners::vote),
         )
         .route("/assets/count.js", get(crate::assets::count_js))
         .route("/assets/count.css", get(crate::assets::count_css))
