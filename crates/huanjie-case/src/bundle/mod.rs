@@ -25,8 +25,11 @@
 //! as a [`CaseSource`], read twice, never held whole).
 
 pub mod case_lines;
+mod count_checks;
 pub mod files;
 pub mod locate;
+mod log_checks;
+mod read;
 mod report;
 mod verify;
 
