@@ -9,7 +9,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use huanjie_testkit::app::{spawn_postgres_app, spawn_sqlite_app, TestApp};
+use huanjie_testkit::app::{spawn_postgres_app, spawn_sqlite_app, TestApp, TEST_PASSWORD};
 use huanjie_testkit::certified::{certified_election, CertifiedElection};
 use serde_json::Value;
 
@@ -38,11 +38,11 @@ fn huanjie() -> Command {
     Command::new(env!("CARGO_BIN_EXE_huanjie"))
 }
 
-async fn download(app: &TestApp, c: &CertifiedElection, file: &str) -> Vec<u8> {
+async fn download(app: &TestApp, c: &CertifiedElection, token: &str, file: &str) -> Vec<u8> {
     let reply = app
         .client()
         .get(app.url(&format!("/api/v1{}{}", c.path, route(file))))
-        .bearer_auth(&c.token)
+        .bearer_auth(token)
         .send()
         .await
         .unwrap();
@@ -455,9 +455,19 @@ async fn bundle_verifies_and_any_edit_fails(app: TestApp, full: bool) {
 
     // An observer's downloads, in the order docs/verify-bundle.md gives
     // (the checkpoints before the log).
+    let (status, body) = huanjie_testkit::app::call(
+        &app,
+        reqwest::Method::POST,
+        "/users",
+        &c.token,
+        Some(serde_json::json!({"username": "watcher", "password": TEST_PASSWORD, "role": "observer"})),
+    )
+    .await;
+    assert_eq!(status, reqwest::StatusCode::CREATED, "{body}");
+    let observer = app.sign_in("watcher", TEST_PASSWORD).await.unwrap();
     let mut downloaded = Vec::new();
     for file in FILES {
-        downloaded.push((file, download(&app, &c, file).await));
+        downloaded.push((file, download(&app, &c, &observer, file).await));
     }
     assert_eq!(
         downloaded[1].1, c.signed_result,
@@ -496,8 +506,8 @@ async fn bundle_verifies_and_any_edit_fails(app: TestApp, full: bool) {
     let bundle = read_bundle(&exported);
     // The log and its checkpoints again, in case the 5-minute checkpointer
     // signed one in between.
-    let later_checkpoints = download(&app, &c, "checkpoints.json").await;
-    let later_audit = download(&app, &c, "audit.json").await;
+    let later_checkpoints = download(&app, &c, &observer, "checkpoints.json").await;
+    let later_audit = download(&app, &c, &observer, "audit.json").await;
     for ((name, ours), (_, theirs)) in bundle.iter().zip(&downloaded) {
         let later = match *name {
             "checkpoints.json" => Some(&later_checkpoints),

@@ -110,8 +110,11 @@ pub async fn export(
     Path(election_id): Path<String>,
 ) -> Result<Response, HttpError> {
     let chain = readable_election(&state, &principal, &election_id).await?;
-    let entries = all_entries(&state, chain).await?;
+    // Checkpoints before entries: a checkpoint signed in between would
+    // otherwise count entries the file does not hold, which `huanjie
+    // verify` must read as a log cut short (docs/verify-bundle.md).
     let signed = state.store.list_checkpoints(chain).await?;
+    let entries = all_entries(&state, chain).await?;
     let key = public_key(&state, chain).await?;
     let file = json!({
         "format": "huanjie.audit-log/1",
