@@ -20,6 +20,7 @@ mod registration;
 mod reviews;
 mod roll;
 mod sampling;
+mod term;
 
 use askama::Template;
 use axum::http::{header, StatusCode};
@@ -176,6 +177,39 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/elections/{election_id}/outcome/rounds",
             post(outcome::create_round),
+        )
+        .route("/elections/{election_id}/term", get(term::show))
+        .route(
+            "/elections/{election_id}/term/recalls",
+            post(term::request_recall),
+        )
+        .route(
+            "/elections/{election_id}/term/recalls/{number}/answer",
+            post(term::answer_recall),
+        )
+        .route(
+            "/elections/{election_id}/term/recalls/{number}/vote",
+            post(term::start_recall_vote),
+        )
+        .route(
+            "/elections/{election_id}/term/recalls/{number}/decision",
+            post(term::decide_recall),
+        )
+        .route(
+            "/elections/{election_id}/term/resignations",
+            post(term::resign),
+        )
+        .route(
+            "/elections/{election_id}/term/by-elections",
+            post(term::call_by_election),
+        )
+        .route(
+            "/elections/{election_id}/term/by-elections/{number}/close",
+            post(term::close_by_election),
+        )
+        .route(
+            "/elections/{election_id}/nomination/recusals",
+            post(nomination::record_recusal),
         )
         .route(
             "/elections/{election_id}/sample-audits",

@@ -19,6 +19,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use huanjie_collation::StrokeCollator;
 use huanjie_core::nomination::formal::{Formal, Replacement};
+use huanjie_core::nomination::supervisory::BarringOffice;
 use huanjie_core::nomination::timeline::{DeadlineKind, Status as Due};
 use huanjie_store::{
     CandidateStatus, CommitteeRole, Election, NominationKind, PositionSeats, StaffRole,
@@ -115,6 +116,15 @@ struct StaffRow {
     station: String,
 }
 
+/// A recorded recusal (R-BODY-4): who, their ID (masked for observers),
+/// the office and who recorded it when.
+struct RecusalRow {
+    name: String,
+    resident_id: String,
+    office: &'static str,
+    recorded: String,
+}
+
 struct TimelineRow {
     code: &'static str,
     label: &'static str,
@@ -160,6 +170,10 @@ struct NominationPage {
     staff: Vec<StaffRow>,
     staff_roles: Vec<(&'static str, &'static str)>,
     timeline: Vec<TimelineRow>,
+    /// A supervisory committee election: the recusals section (R-BODY-4).
+    supervisory: bool,
+    recusals: Vec<RecusalRow>,
+    offices: Vec<(&'static str, &'static str)>,
 }
 
 fn pick(lang: Lang, zh: &str, en: &str) -> String {
@@ -366,6 +380,49 @@ fn timeline_row(item: &huanjie_core::nomination::timeline::ItemStatus, lang: Lan
     }
 }
 
+fn office_label(office: BarringOffice, t: &Texts) -> &'static str {
+    match office {
+        BarringOffice::ResidentsCommittee => t.rcs_office_residents_committee,
+        BarringOffice::PartyOrganisation => t.rcs_office_party_organisation,
+        BarringOffice::FinanceStaff => t.rcs_office_finance_staff,
+    }
+}
+
+/// The recorded recusals with the residents' names; whole resident IDs
+/// for the committee only, masked for observers (as on the registration
+/// page).
+async fn recusal_rows(
+    state: &AppState,
+    principal: &Principal,
+    election: &Election,
+    t: &Texts,
+) -> Result<Vec<RecusalRow>, HttpError> {
+    let committee = principal.role() == huanjie_store::Role::Committee;
+    let mut rows = Vec::new();
+    for r in state.store.list_recusals(election.id).await? {
+        let resident = state.store.get_resident(election.id, r.resident).await?;
+        let (name, id) = resident.map_or_else(
+            || (r.resident.to_string(), String::new()),
+            |p| (p.name, p.resident_id),
+        );
+        rows.push(RecusalRow {
+            name,
+            resident_id: if committee {
+                id
+            } else {
+                huanjie_core::resident_id::mask(&id)
+            },
+            office: BarringOffice::parse(&r.office).map_or("", |o| office_label(o, t)),
+            recorded: format!(
+                "{} · {}",
+                r.recorded_by,
+                super::count::china_time(r.recorded_at, "%Y-%m-%d %H:%M")
+            ),
+        });
+    }
+    Ok(rows)
+}
+
 fn collator() -> Result<StrokeCollator, HttpError> {
     StrokeCollator::new().map_err(|e| HttpError::Internal(e.into()))
 }
@@ -553,6 +610,13 @@ async fn view(
         })
         .collect();
 
+    let supervisory = election.body_kind == huanjie_store::BodyKind::SupervisoryCommittee;
+    let recusals = if supervisory {
+        recusal_rows(state, principal, election, t).await?
+    } else {
+        Vec::new()
+    };
+
     let flash = params
         .replacement
         .as_deref()
@@ -650,6 +714,12 @@ async fn view(
             .timeline
             .iter()
             .map(|i| timeline_row(i, lang))
+            .collect(),
+        supervisory,
+        recusals,
+        offices: BarringOffice::ALL
+            .into_iter()
+            .map(|o| (o.code(), office_label(o, t)))
             .collect(),
     })
 }
@@ -1051,6 +1121,29 @@ pub async fn appoint_staff(
         "staff",
         |state, election, by| async move {
             nom::appoint_staff(&*state.store, &election, &form, &by, state.clock.now()).await?;
+            Ok(String::new())
+        },
+    )
+    .await
+}
+
+/// `POST /elections/{id}/nomination/recusals`: a resident holds an office
+/// that bars them from the supervisory committee (R-BODY-4).
+pub async fn record_recusal(
+    State(state): State<AppState>,
+    principal: MaybePrincipal,
+    lang: Lang,
+    Path(election_id): Path<String>,
+    Form(form): Form<nom::RecusalRequest>,
+) -> Result<Response, PageError> {
+    step(
+        state,
+        principal,
+        lang,
+        election_id,
+        "recusals",
+        |state, election, by| async move {
+            nom::record_recusal(&*state.store, &election, &form, &by, state.clock.now()).await?;
             Ok(String::new())
         },
     )
