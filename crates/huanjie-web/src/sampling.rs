@@ -710,3 +710,62 @@ pub async fn report(
         .to_pdf(fonts)
         .map_err(|e| crate::pdf::print_error(e, rule::CNT_1))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::EN;
+    use huanjie_core::counting::{Candidate, Gender};
+    use huanjie_core::seats::Seats;
+
+    fn contests() -> Vec<Contest> {
+        let person = |id: &str, name: &str| Candidate {
+            id: id.into(),
+            name: name.into(),
+            gender: Gender::Female,
+        };
+        vec![
+            Contest {
+                id: "director".into(),
+                title: "主任".into(),
+                seats: Seats::new(1).unwrap(),
+                candidates: vec![person("1", "田娟"), person("2", "金珍")],
+            },
+            Contest {
+                id: "member".into(),
+                title: "委员".into(),
+                seats: Seats::new(2).unwrap(),
+                candidates: (1..=11)
+                    .map(|i| person(&i.to_string(), &format!("委员候选人{i}")))
+                    .collect(),
+            },
+        ]
+    }
+
+    /// Positions in ballot order (not the JSON's), rows by number (10
+    /// after 2), names from the ballot, write-ins after the marks.
+    #[test]
+    fn recorded_marks_read_as_the_ballot_prints_them() {
+        let json = r#"{"marks":{"member":{"10":"for","2":"against"},"director":{"2":"for"}},
+                      "write_ins":{"member":[{"name":"赵六"}]}}"#;
+        let r = Recorded::parse(json, &contests());
+        assert_eq!(
+            r.lines(&ZH),
+            vec![
+                "主任：金珍 赞成".to_owned(),
+                "委员：委员候选人2 反对，委员候选人10 赞成，另选他人：赵六".to_owned(),
+            ]
+        );
+        assert_eq!(r.lines(&EN)[0], "Director: 金珍 For");
+        assert_eq!(r.positions[1].marked[0].row, "2");
+    }
+
+    #[test]
+    fn an_unreadable_or_empty_ballot_says_so() {
+        let void = Recorded::parse(r#"{"unreadable":true}"#, &contests());
+        assert_eq!(void.lines(&ZH), vec![ZH.sa_unreadable.to_owned()]);
+        let blank = Recorded::parse(r#"{"marks":{}}"#, &contests());
+        assert!(blank.positions.is_empty());
+        assert_eq!(blank.lines(&ZH), vec![ZH.rv_no_marks.to_owned()]);
+    }
+}
