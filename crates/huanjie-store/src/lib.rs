@@ -1004,6 +1004,16 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> StoreResult<SigningKey>;
     async fn find_signing_key(&self, election_id: Uuid) -> StoreResult<Option<SigningKey>>;
+    /// The server's own signing key, for the server chain's audit
+    /// checkpoints: `candidate` is stored if there is none yet; the stored
+    /// one is returned either way.
+    async fn server_signing_key(
+        &self,
+        candidate: &SigningKey,
+        now: DateTime<Utc>,
+    ) -> StoreResult<SigningKey>;
+    /// The server's signing key, if it has one yet.
+    async fn find_server_signing_key(&self) -> StoreResult<Option<SigningKey>>;
     /// Certifies a round, once (`Conflict` when it is certified already);
     /// from then on its ballots are locked (scans and decisions refused).
     async fn certify(

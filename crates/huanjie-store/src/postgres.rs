@@ -962,6 +962,18 @@ impl Store for PostgresStore {
         certification::find_signing_key(self, election_id).await
     }
 
+    async fn server_signing_key(
+        &self,
+        candidate: &crate::SigningKey,
+        now: DateTime<Utc>,
+    ) -> StoreResult<crate::SigningKey> {
+        certification::server_signing_key(self, candidate, now).await
+    }
+
+    async fn find_server_signing_key(&self) -> StoreResult<Option<crate::SigningKey>> {
+        certification::find_server_signing_key(self).await
+    }
+
     async fn certify(
         &self,
         election_id: Uuid,

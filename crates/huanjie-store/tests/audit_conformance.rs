@@ -97,6 +97,7 @@ conformance!(
     checkpoints_must_match_the_log,
     the_database_refuses_update_and_delete,
     tampering_is_found_at_the_right_entry,
+    the_server_key_is_made_once,
 );
 
 impl Raw {
@@ -765,4 +766,33 @@ async fn tampering_is_found_at_the_right_entry(leg: Leg) {
             log_size: 4
         })
     );
+}
+
+/// The server's signing key (the server chain's checkpoints): the first
+/// candidate stored is the one kept, whoever asks after; there is one row
+/// at most.
+async fn the_server_key_is_made_once(leg: Leg) {
+    let store = leg.store.as_ref();
+    assert!(store.find_server_signing_key().await.unwrap().is_none());
+    let candidate = |b: u8| huanjie_store::SigningKey {
+        pkcs8: vec![b; 83],
+        public_key: [b; 32],
+    };
+    let now = chrono::Utc::now();
+    let first = store.server_signing_key(&candidate(1), now).await.unwrap();
+    assert_eq!(first, candidate(1));
+    let again = store.server_signing_key(&candidate(2), now).await.unwrap();
+    assert_eq!(again, candidate(1));
+    assert_eq!(
+        store.find_server_signing_key().await.unwrap(),
+        Some(candidate(1))
+    );
+    let rows = leg
+        .raw
+        .exec(
+            "INSERT INTO server_signing_key (one, pkcs8, public_key, created_at) \
+             SELECT 2, pkcs8, public_key, created_at FROM server_signing_key",
+        )
+        .await;
+    assert!(rows.is_err(), "a second row is refused");
 }

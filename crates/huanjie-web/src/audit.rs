@@ -65,12 +65,13 @@
 //! election chain appended to since (on its first round: every
 //! election), a [`Checkpoint`] of its head with the election's key
 //! ([`crate::certification::key_pair`]); and at once after polls open,
-//! polls close and certification succeed. The server chain has no
-//! checkpoints: election keys belong to elections (the store's signing
-//! keys reference one), and a server key would need a home outside the
-//! database that the configuration does not have yet; its entries are
-//! still chained, so an edited, deleted or reordered entry shows, but a
-//! cut-off end does not.
+//! polls close and certification succeed. The server chain (sign-ins,
+//! users, tokens) is checkpointed the same way with the server's own key
+//! (`Store::server_signing_key`, made on first use, its public key
+//! published with the server chain's checkpoints), so a cut-off end of it
+//! shows too. Like the election keys, it is kept in the database: someone
+//! who can rewrite the database can re-sign; checkpoints an observer has
+//! already downloaded are what catches that.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock, Weak};
@@ -221,9 +222,6 @@ impl AuditLog {
 
 impl Inner {
     async fn checkpoint(&self, chain: Uuid) -> Result<Option<Checkpoint>, HttpError> {
-        if chain == SERVER_CHAIN {
-            return Ok(None);
-        }
         let _one_at_a_time = self.checkpointing.lock().await;
         let store = &*self.store;
         let Some(last) = store.audit_head(chain).await? else {
@@ -249,15 +247,28 @@ impl Inner {
         if let Some(k) = self.keys.lock().ok().and_then(|k| k.get(&chain).cloned()) {
             return Ok(k);
         }
-        let election = self
-            .store
-            .get_election(chain)
-            .await?
-            .ok_or(HttpError::NotFound)?;
-        let pair = Arc::new(
-            crate::certification::key_pair(&*self.store, &self.rng, &election, self.clock.now())
+        let pair = if chain == SERVER_CHAIN {
+            // The server chain has a key of its own (not an election's).
+            Arc::new(
+                crate::certification::server_key_pair(&*self.store, &self.rng, self.clock.now())
+                    .await?,
+            )
+        } else {
+            let election = self
+                .store
+                .get_election(chain)
+                .await?
+                .ok_or(HttpError::NotFound)?;
+            Arc::new(
+                crate::certification::key_pair(
+                    &*self.store,
+                    &self.rng,
+                    &election,
+                    self.clock.now(),
+                )
                 .await?,
-        );
+            )
+        };
         if let Ok(mut k) = self.keys.lock() {
             k.insert(chain, pair.clone());
         }
@@ -266,7 +277,7 @@ impl Inner {
 
     fn mark_dirty(&self, chains: impl IntoIterator<Item = Uuid>) {
         if let Ok(mut d) = self.dirty.lock() {
-            d.extend(chains.into_iter().filter(|c| *c != SERVER_CHAIN));
+            d.extend(chains);
         }
     }
 
@@ -378,7 +389,11 @@ async fn ticker(inner: Weak<Inner>) {
         if first {
             first = false;
             match inner.store.list_elections().await {
-                Ok(all) => inner.mark_dirty(all.into_iter().map(|e| e.id)),
+                Ok(all) => inner.mark_dirty(
+                    all.into_iter()
+                        .map(|e| e.id)
+                        .chain(std::iter::once(SERVER_CHAIN)),
+                ),
                 Err(e) => tracing::warn!(error = %e, "audit: cannot list elections to checkpoint"),
             }
         }
@@ -886,7 +901,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn moved_chains_are_checkpointed_with_the_election_key() {
+    async fn moved_chains_are_checkpointed_with_their_keys() {
         let store: Arc<dyn Store> =
             Arc::new(huanjie_store::SqliteStore::open_in_memory().await.unwrap());
         let input: crate::elections::ElectionInput = serde_json::from_value(json!({
@@ -924,14 +939,33 @@ mod tests {
                 .size,
             3
         );
-        // Nothing moved since: no new checkpoint; the server chain has none.
+        // The server chain is checkpointed with the server's own key, not
+        // the election's.
+        let server_signed = store.list_checkpoints(SERVER_CHAIN).await.unwrap();
+        assert_eq!(server_signed.len(), 1);
+        assert_eq!(server_signed[0].0.size, 1);
+        let server_key = store.find_server_signing_key().await.unwrap().unwrap();
+        assert_ne!(server_key.public_key, key.public_key);
+        let server_entries = store.list_audit(SERVER_CHAIN, 0, 100).await.unwrap();
+        assert!(huanjie_core::audit::verify_all(
+            SERVER_CHAIN,
+            &server_entries,
+            &server_signed,
+            &server_key.public_key
+        )
+        .is_ok());
+        // A server checkpoint under an election's key does not verify.
+        assert!(huanjie_core::audit::verify_all(
+            SERVER_CHAIN,
+            &server_entries,
+            &server_signed,
+            &key.public_key
+        )
+        .is_err());
+        // Nothing moved since: no new checkpoint on either chain.
         log.checkpoint_moved().await;
         assert_eq!(store.list_checkpoints(election.id).await.unwrap().len(), 1);
-        assert!(store
-            .list_checkpoints(SERVER_CHAIN)
-            .await
-            .unwrap()
-            .is_empty());
+        assert_eq!(store.list_checkpoints(SERVER_CHAIN).await.unwrap().len(), 1);
         // A whole resident ID never reaches the store.
         let mut bad = entry(election.id);
         bad.actor = "11010519491231002X".into();

@@ -45,6 +45,33 @@ pub async fn key_pair(
         .map_err(|_| HttpError::Internal(anyhow::anyhow!("the stored signing key is unreadable")))
 }
 
+/// The server's signing key pair (the server chain's audit checkpoints),
+/// made and stored on first use.
+pub async fn server_key_pair(
+    store: &dyn Store,
+    rng: &SystemRandom,
+    now: DateTime<Utc>,
+) -> Result<Ed25519KeyPair, HttpError> {
+    let stored = match store.find_server_signing_key().await? {
+        Some(k) => k,
+        None => {
+            let pkcs8 = Ed25519KeyPair::generate_pkcs8(rng)
+                .map_err(|_| HttpError::Internal(anyhow::anyhow!("the random source failed")))?;
+            let pair = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref())
+                .map_err(|_| HttpError::Internal(anyhow::anyhow!("a fresh key was refused")))?;
+            let mut public_key = [0u8; 32];
+            public_key.copy_from_slice(pair.public_key().as_ref());
+            let candidate = SigningKey {
+                pkcs8: pkcs8.as_ref().to_vec(),
+                public_key,
+            };
+            store.server_signing_key(&candidate, now).await?
+        }
+    };
+    Ed25519KeyPair::from_pkcs8(&stored.pkcs8)
+        .map_err(|_| HttpError::Internal(anyhow::anyhow!("the stored server key is unreadable")))
+}
+
 /// The election's public key, if it has one yet.
 pub async fn public_key(
     store: &dyn Store,

@@ -143,3 +143,38 @@ pub(super) async fn certifications(
     .map(certification_from_row)
     .collect()
 }
+
+/// The server's signing key: `candidate` is stored if there is none yet;
+/// the stored one is returned either way (schema: `0018_server_key.sql`).
+pub(super) async fn server_signing_key(
+    store: &SqliteStore,
+    candidate: &SigningKey,
+    now: DateTime<Utc>,
+) -> StoreResult<SigningKey> {
+    let mut tx = store.pool.begin_with("BEGIN IMMEDIATE").await?;
+    sqlx::query(
+        "INSERT INTO server_signing_key (one, pkcs8, public_key, created_at) VALUES (1, ?, ?, ?) \
+         ON CONFLICT (one) DO NOTHING",
+    )
+    .bind(&candidate.pkcs8)
+    .bind(&candidate.public_key[..])
+    .bind(ts(micros(now)))
+    .execute(&mut *tx)
+    .await?;
+    let row = sqlx::query("SELECT pkcs8, public_key FROM server_signing_key WHERE one = 1")
+        .fetch_one(&mut *tx)
+        .await?;
+    let key = key_from_row(&row)?;
+    tx.commit().await?;
+    Ok(key)
+}
+
+pub(super) async fn find_server_signing_key(
+    store: &SqliteStore,
+) -> StoreResult<Option<SigningKey>> {
+    sqlx::query("SELECT pkcs8, public_key FROM server_signing_key WHERE one = 1")
+        .fetch_optional(&store.pool)
+        .await?
+        .map(|row| key_from_row(&row))
+        .transpose()
+}

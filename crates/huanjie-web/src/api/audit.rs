@@ -66,6 +66,23 @@ pub async fn server_entries(
     page(&state, SERVER_CHAIN, q).await
 }
 
+/// `GET /audit/checkpoints`: the server chain's signed checkpoints and
+/// the server's public key (committee and observers).
+pub async fn server_checkpoints(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> Result<Json<Value>, HttpError> {
+    principal.require_reader()?;
+    let signed = state.store.list_checkpoints(SERVER_CHAIN).await?;
+    let key = public_key(&state, SERVER_CHAIN).await?;
+    Ok(Json(json!({
+        "chain": SERVER_CHAIN,
+        "algorithm": "Ed25519",
+        "public_key": key.map(|k| hex(&k)),
+        "checkpoints": signed.iter().map(checkpoint_json).collect::<Vec<_>>(),
+    })))
+}
+
 /// `GET /elections/{id}/audit/checkpoints`.
 pub async fn checkpoints(
     State(state): State<AppState>,
@@ -150,7 +167,11 @@ async fn readable_election(
 
 async fn public_key(state: &AppState, chain: Uuid) -> Result<Option<[u8; 32]>, HttpError> {
     if chain == SERVER_CHAIN {
-        return Ok(None);
+        return Ok(state
+            .store
+            .find_server_signing_key()
+            .await?
+            .map(|k| k.public_key));
     }
     Ok(state
         .store
@@ -201,11 +222,7 @@ fn checkpoint_json((c, signature): &(Checkpoint, [u8; 64])) -> Value {
 /// the observer portal's log page).
 pub(crate) async fn verified(state: &AppState, chain: Uuid) -> Result<Value, HttpError> {
     let entries = all_entries(state, chain).await?;
-    let signed = if chain == SERVER_CHAIN {
-        Vec::new()
-    } else {
-        state.store.list_checkpoints(chain).await?
-    };
+    let signed = state.store.list_checkpoints(chain).await?;
     let key = public_key(state, chain).await?;
     let key: &[u8] = key.as_ref().map_or(&[], |k| k.as_slice());
     Ok(

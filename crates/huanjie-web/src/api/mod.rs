@@ -298,6 +298,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/audit", get(audit::server_entries))
         .route("/audit/verify", get(audit::server_verify))
+        .route("/audit/checkpoints", get(audit::server_checkpoints))
         .route("/elections/{election_id}/audit", get(audit::entries))
         .route(
             "/elections/{election_id}/audit/checkpoints",
