@@ -572,7 +572,10 @@ async fn portal_opens_to_nobody_only_when_public(app: TestApp) {
         let json: Value = serde_json::from_str(&body).unwrap();
         assert_eq!(json[key], value, "{path}");
         if path == "/certification" {
-            assert!(json["document"].as_str().unwrap().contains("huanjie.signed-result/1"));
+            assert!(json["document"]
+                .as_str()
+                .unwrap()
+                .contains("huanjie.signed-result/1"));
         }
     }
     let (_, landing, _) = get(&app, &format!("{e}/observe"), None).await;

@@ -26,7 +26,10 @@ const BUILTIN: &[(&str, &str)] = &[
     ),
     ("tie-break", include_str!("../../../ballots/tie-break.toml")),
     ("recall", include_str!("../../../ballots/recall.toml")),
-    ("by-election", include_str!("../../../ballots/by-election.toml")),
+    (
+        "by-election",
+        include_str!("../../../ballots/by-election.toml"),
+    ),
     (
         "supervisory-committee",
         include_str!("../../../ballots/supervisory-committee.toml"),

@@ -1089,8 +1089,11 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<SampleAudit>;
     /// The election's audits, by number.
     async fn list_sample_audits(&self, election_id: Uuid) -> StoreResult<Vec<SampleAudit>>;
-    async fn sample_audit(&self, election_id: Uuid, number: u64)
-        -> StoreResult<Option<SampleAudit>>;
+    async fn sample_audit(
+        &self,
+        election_id: Uuid,
+        number: u64,
+    ) -> StoreResult<Option<SampleAudit>>;
     /// An audit's drawn serials in draw order, each with its ballot's
     /// recorded marks and its finding.
     async fn sampled_ballots(

@@ -995,11 +995,7 @@ impl Store for PostgresStore {
         nomination::list_relations(self, election_id).await
     }
 
-    async fn record_recusal(
-        &self,
-        election_id: Uuid,
-        recusal: &crate::Recusal,
-    ) -> StoreResult<()> {
+    async fn record_recusal(&self, election_id: Uuid, recusal: &crate::Recusal) -> StoreResult<()> {
         nomination::record_recusal(self, election_id, recusal).await
     }
 

@@ -8,6 +8,6 @@
 pub mod app;
 #[cfg(feature = "browser")]
 pub mod browser;
-pub mod postgres;
 #[cfg(feature = "app")]
 pub mod certified;
+pub mod postgres;

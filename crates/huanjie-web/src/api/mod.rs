@@ -119,7 +119,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/elections/{election_id}/rounds", post(count::create_round))
         .route("/elections/{election_id}/term", get(term::show))
-        .route("/elections/{election_id}/recalls", post(term::request_recall))
+        .route(
+            "/elections/{election_id}/recalls",
+            post(term::request_recall),
+        )
         .route(
             "/elections/{election_id}/recalls/{number}/answer",
             post(term::answer),

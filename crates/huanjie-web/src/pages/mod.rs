@@ -236,10 +236,7 @@ pub fn routes() -> Router<AppState> {
             "/elections/{election_id}/observer-access",
             post(observe::set_access),
         )
-        .route(
-            "/elections/{election_id}/homeowners",
-            get(homeowners::show),
-        )
+        .route("/elections/{election_id}/homeowners", get(homeowners::show))
         .route(
             "/elections/{election_id}/homeowners/register",
             post(homeowners::import),
