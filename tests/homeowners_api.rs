@@ -148,6 +148,38 @@ async fn homeowners_assembly(app: TestApp) {
     refused(&reply, StatusCode::CONFLICT, "R-OWN-1", "not_homeowners");
 
     let e = election(&app, &token, "homeowners_committee").await;
+    // R-BODY-6: the committee's seats are 5–11, an odd number, one chair;
+    // no households formula applies.
+    let seats = |members: u32| json!({"seats": [{"position": "director", "seats": 1}, {"position": "member", "seats": members}]});
+    for (members, code) in [
+        (5, "owners_committee_even"),
+        (2, "owners_committee_size"),
+        (11, "owners_committee_size"),
+    ] {
+        let reply = call(
+            &app,
+            Method::PUT,
+            &format!("{e}/seats"),
+            &token,
+            Some(seats(members)),
+        )
+        .await;
+        refused(&reply, StatusCode::UNPROCESSABLE_ENTITY, "R-BODY-6", code);
+    }
+    let reply = call(
+        &app,
+        Method::PUT,
+        &format!("{e}/seats"),
+        &token,
+        Some(seats(6)),
+    )
+    .await;
+    assert_ne!(reply.1["error"]["rule"], "R-BODY-6", "{}", reply.1);
+    assert_ne!(
+        reply.1["error"]["rule"], "R-BODY-2",
+        "seven seats need no reason: {}",
+        reply.1
+    );
     let reply = call(
         &app,
         Method::GET,

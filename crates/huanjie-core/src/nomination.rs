@@ -25,6 +25,7 @@
 pub mod committee;
 pub mod formal;
 pub mod nominate;
+pub mod owners_committee;
 pub mod size;
 pub mod staff;
 pub mod supervisory;

@@ -42,6 +42,8 @@ pub const BODY_3: &str = "R-BODY-3";
 pub const BODY_4: &str = "R-BODY-4";
 /// The election committee (选举委员会) and who leaves it.
 pub const BODY_5: &str = "R-BODY-5";
+/// The homeowners' committee (5–11, odd) and the company supervisory board.
+pub const BODY_6: &str = "R-BODY-6";
 /// Ways to nominate and how many nominators each needs.
 pub const NOM_1: &str = "R-NOM-1";
 /// A voter nominates once, names no more people than seats; one person for

@@ -16,6 +16,7 @@ use huanjie_core::counting::Gender;
 use huanjie_core::nomination::committee::{self, CommitteeSeat};
 use huanjie_core::nomination::formal::{self, Formal, NomineeVotes, Replacement};
 use huanjie_core::nomination::nominate::{self, NominationFacts, Nominee, Proposed};
+use huanjie_core::nomination::owners_committee;
 use huanjie_core::nomination::size::{self, Composition, WomenReport};
 use huanjie_core::nomination::staff::{self, StaffAssignment, StaffFacts};
 use huanjie_core::nomination::supervisory;
@@ -100,6 +101,7 @@ explain!(committee::ElectionCommitteeRefusal<Uuid>, |r| match r {
 explain!(staff::StaffRefusal<Uuid>, |r| Some(*r.person()));
 explain!(Untimely);
 explain!(supervisory::SupervisoryRefusal<()>);
+explain!(owners_committee::OwnersCommitteeRefusal);
 explain!(supervisory::SupervisoryRefusal<Uuid>, |r| match r {
     supervisory::SupervisoryRefusal::Holds { person, .. }
     | supervisory::SupervisoryRefusal::RelativeOf { person, .. } => Some(*person),
@@ -348,6 +350,11 @@ pub async fn status(
             Ok(()) => Vec::new(),
             Err(rs) => rs.iter().map(|r| view(r, &HashMap::new())).collect(),
         }
+    } else if election.body_kind == huanjie_store::BodyKind::HomeownersCommittee {
+        match owners_committee::check_composition(&composition) {
+            Ok(()) => Vec::new(),
+            Err(rs) => rs.iter().map(|r| view(r, &HashMap::new())).collect(),
+        }
     } else {
         match size::check_composition(&composition, &rules.committee) {
             Ok(()) => Vec::new(),
@@ -527,10 +534,18 @@ pub async fn set_seats(
     let profile = profile(election)?;
     let rules = &profile.nomination.committee;
     let composition = composition_of(&request.seats)?;
-    let supervisory = election.body_kind == huanjie_store::BodyKind::SupervisoryCommittee;
-    if supervisory {
+    let own_rule = matches!(
+        election.body_kind,
+        huanjie_store::BodyKind::SupervisoryCommittee
+            | huanjie_store::BodyKind::HomeownersCommittee
+    );
+    if election.body_kind == huanjie_store::BodyKind::SupervisoryCommittee {
         // R-BODY-4: 3–5 members with one chair, whatever the households.
         supervisory::check_composition(&composition)
+            .map_err(|rs| refuse_all(rs.iter().map(|r| view(r, &HashMap::new())).collect()))?;
+    } else if election.body_kind == huanjie_store::BodyKind::HomeownersCommittee {
+        // R-BODY-6: 5–11 members, an odd number; no households formula.
+        owners_committee::check_composition(&composition)
             .map_err(|rs| refuse_all(rs.iter().map(|r| view(r, &HashMap::new())).collect()))?;
     } else {
         size::check_composition(&composition, rules)
@@ -538,7 +553,7 @@ pub async fn set_seats(
     }
     let households = store.count_households(election.id).await?;
     let formula = size::size(households, rules);
-    if !supervisory && composition.total() != formula && request.reason.trim().is_empty() {
+    if !own_rule && composition.total() != formula && request.reason.trim().is_empty() {
         return Err(RuleRefusal::new(
             "reason_required",
             rule::BODY_2,

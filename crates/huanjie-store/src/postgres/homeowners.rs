@@ -1,5 +1,5 @@
 //! The homeowners' assembly on PostgreSQL (R-OWN-1). Schema:
-//! `migrations/postgres/0016_homeowners.sql`. Every write is one
+//! `migrations/postgres/0015_homeowners.sql`. Every write is one
 //! transaction holding the election's row lock, so a register
 //! replacement, a new matter and a vote never interleave.
 

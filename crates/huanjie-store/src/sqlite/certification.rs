@@ -145,7 +145,7 @@ pub(super) async fn certifications(
 }
 
 /// The server's signing key: `candidate` is stored if there is none yet;
-/// the stored one is returned either way (schema: `0018_server_key.sql`).
+/// the stored one is returned either way (schema: `0017_server_key.sql`).
 pub(super) async fn server_signing_key(
     store: &SqliteStore,
     candidate: &SigningKey,

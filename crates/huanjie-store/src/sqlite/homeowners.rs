@@ -1,5 +1,5 @@
 //! The homeowners' assembly on SQLite (R-OWN-1). Schema:
-//! `migrations/sqlite/0016_homeowners.sql`. Every write is one
+//! `migrations/sqlite/0015_homeowners.sql`. Every write is one
 //! `BEGIN IMMEDIATE` transaction, so a register replacement, a new matter
 //! and a vote never interleave.
 

@@ -1,6 +1,6 @@
--- Huanjie schema, version 17, PostgreSQL flavour: who cannot sit on the
+-- Huanjie schema, version 16, PostgreSQL flavour: who cannot sit on the
 -- residents' affairs supervisory committee (回避, R-BODY-4). See
--- migrations/sqlite/0017_recusals.sql.
+-- migrations/sqlite/0016_recusals.sql.
 CREATE TABLE recusals (
     election_id uuid NOT NULL REFERENCES elections (id),
     resident_id uuid NOT NULL,

@@ -1,5 +1,5 @@
--- Huanjie schema, version 18, PostgreSQL flavour: the server's signing
--- key (issue 8). See migrations/sqlite/0018_server_key.sql.
+-- Huanjie schema, version 17, PostgreSQL flavour: the server's signing
+-- key (issue 8). See migrations/sqlite/0017_server_key.sql.
 CREATE TABLE server_signing_key (
     one        integer NOT NULL PRIMARY KEY CONSTRAINT server_signing_key_one_check CHECK (one = 1),
     pkcs8      bytea NOT NULL,

@@ -1,4 +1,4 @@
--- Huanjie schema, version 18, SQLite flavour: the server's signing key
+-- Huanjie schema, version 17, SQLite flavour: the server's signing key
 -- (issue 8). The server chain of the audit log (sign-ins, users, tokens:
 -- what belongs to no election) is checkpointed like an election's chain,
 -- with a key of its own, made when first needed; its public key is

@@ -1,5 +1,5 @@
--- Huanjie schema, version 16, PostgreSQL flavour: the homeowners' assembly
--- (R-OWN-1). See migrations/sqlite/0016_homeowners.sql.
+-- Huanjie schema, version 15, PostgreSQL flavour: the homeowners' assembly
+-- (R-OWN-1). See migrations/sqlite/0015_homeowners.sql.
 CREATE TABLE homeowner_owners (
     election_id uuid NOT NULL REFERENCES elections (id),
     number integer NOT NULL CONSTRAINT homeowner_owners_number_check CHECK (number >= 1),

@@ -1,4 +1,4 @@
--- Huanjie schema, version 17, SQLite flavour: who cannot sit on the
+-- Huanjie schema, version 16, SQLite flavour: who cannot sit on the
 -- residents' affairs supervisory committee (回避, R-BODY-4).
 --
 -- A resident of the election's roll who holds a barring office: a member

@@ -1,4 +1,4 @@
--- Huanjie schema, version 16, SQLite flavour: the homeowners' assembly
+-- Huanjie schema, version 15, SQLite flavour: the homeowners' assembly
 -- (业主大会, R-OWN-1; issue 7, item 6), for elections of a homeowners'
 -- committee.
 --
