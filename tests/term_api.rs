@@ -7,7 +7,8 @@
 //! meeting's quorum and accepted with it (R-OWN-2, R-CERT-5); a
 //! by-election for the vacant member's seat whose winner then sits
 //! (R-CERT-5). Observers read the term and change nothing. The recall
-//! vote's exported case recounts to the server's result.
+//! vote's exported case recounts to the server's result. And a further
+//! election keeps a written-in woman's gender (R-CNT-7, R-CNT-8).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{Duration, NaiveDate, Utc};
@@ -149,6 +150,17 @@ async fn hold(
     voted: u64,
     marks: impl Fn(usize) -> Value,
 ) -> Value {
+    hold_with(app, token, e, voted, |i| json!({ "marks": marks(i) })).await
+}
+
+/// As [`hold`], each ballot's scan body (marks, write-ins) from `scan(i)`.
+async fn hold_with(
+    app: &TestApp,
+    token: &str,
+    e: &str,
+    voted: u64,
+    scan: impl Fn(usize) -> Value,
+) -> Value {
     let printed = ok(
         &call(
             app,
@@ -187,7 +199,11 @@ async fn hold(
                 Method::POST,
                 &at("scans"),
                 token,
-                Some(json!({"serial": serial, "marks": marks(i)})),
+                Some({
+                    let mut body = scan(i);
+                    body["serial"] = serial.clone();
+                    body
+                }),
             )
             .await,
             StatusCode::CREATED,
@@ -725,10 +741,53 @@ async fn recall_resign_and_by_election(app: TestApp) {
     app.stop().await.unwrap();
 }
 
+/// A further election (R-CNT-7) keeps a written-in person's gender as the
+/// ballots gave it (R-CNT-8 and R-BODY-3 count the women).
+async fn further_round_keeps_a_written_in_womans_gender(app: TestApp) {
+    let token = app.set_up_committee("chair").await.unwrap();
+    let day = today() + Duration::days(31);
+    let (e, registered) = ready(&app, &token, day).await;
+    let voted = registered / 2 + 1;
+    hold_with(&app, &token, &e, voted, |i| {
+        let mut scan = json!({"marks": {"director": {"1": "for"},
+                                        "member": {"1": "for", "2": "for", "3": "for"}}});
+        if i < 10 {
+            scan["write_ins"] = json!({"member": [{"name": "钱芳", "gender": "F"}]});
+        }
+        scan
+    })
+    .await;
+    let round = ok(
+        &call(
+            &app,
+            Method::POST,
+            &format!("{e}/rounds"),
+            &token,
+            Some(json!({"kind": "further"})),
+        )
+        .await,
+        StatusCode::CREATED,
+    );
+    let contests: Value =
+        serde_json::from_str(round["round"]["contests"].as_str().unwrap()).unwrap();
+    let people = contests[0]["candidates"].as_array().unwrap();
+    let qian = people
+        .iter()
+        .find(|p| p["name"] == "钱芳")
+        .unwrap_or_else(|| panic!("{contests}"));
+    assert_eq!(qian["gender"], "F", "{contests}");
+    app.stop().await.unwrap();
+}
+
 mod sqlite {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn recall_resign_and_by_election() {
         super::recall_resign_and_by_election(super::spawn_sqlite_app().await).await
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn further_round_keeps_a_written_in_womans_gender() {
+        super::further_round_keeps_a_written_in_womans_gender(super::spawn_sqlite_app().await).await
     }
 }
 
@@ -736,5 +795,11 @@ mod postgres {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn recall_resign_and_by_election() {
         super::recall_resign_and_by_election(super::spawn_postgres_app().await).await
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn further_round_keeps_a_written_in_womans_gender() {
+        super::further_round_keeps_a_written_in_womans_gender(super::spawn_postgres_app().await)
+            .await
     }
 }

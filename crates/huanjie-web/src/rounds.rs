@@ -90,6 +90,38 @@ pub async fn create(
     let people = crate::tally::contests(store, parent)
         .await?
         .unwrap_or_default();
+    // A written-in person's gender is what the ballots that named them
+    // said (R-CNT-8 and R-BODY-3 count the women): read from a recount of
+    // the parent, whose ballots are locked since its certification, so it
+    // is the certified count. Only when someone was written in.
+    let written_in = result["contests"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|c| {
+            c["further_election"]["candidates"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .chain(c["tie"].as_array().into_iter().flatten())
+        })
+        .filter_map(Value::as_str)
+        .any(|id| id.starts_with(huanjie_core::counting::WRITE_IN_PREFIX));
+    let genders: std::collections::HashMap<(String, String), huanjie_core::counting::Gender> =
+        if written_in {
+            crate::tally::result(store, parent)
+                .await?
+                .contests
+                .iter()
+                .flat_map(|c| {
+                    c.tally
+                        .iter()
+                        .filter_map(|r| r.gender.map(|g| ((c.id.clone(), r.person.clone()), g)))
+                })
+                .collect()
+        } else {
+            std::collections::HashMap::new()
+        };
     let mut contests = Vec::new();
     for c in result["contests"].as_array().into_iter().flatten() {
         let position = c["id"].as_str().unwrap_or("").to_owned();
@@ -133,16 +165,18 @@ pub async fn create(
                         }
                         .to_owned(),
                     },
-                    // A written-in person: the name as counted; the
-                    // gender is not known from the ballots' majority
-                    // here, so it is recorded as M until the committee
-                    // corrects the list (R-CNT-8 counts women elected).
+                    // A written-in person: the name as counted and the
+                    // gender the ballots gave (M when none said).
                     None => RoundCandidate {
                         name: id
                             .strip_prefix(huanjie_core::counting::WRITE_IN_PREFIX)
                             .unwrap_or(id)
                             .to_owned(),
-                        gender: "M".to_owned(),
+                        gender: match genders.get(&(position.clone(), (*id).to_owned())) {
+                            Some(huanjie_core::counting::Gender::Female) => "F",
+                            _ => "M",
+                        }
+                        .to_owned(),
                     },
                 }
             })
