@@ -13,6 +13,7 @@
 use chrono::{Duration, NaiveDate, Utc};
 use huanjie_registration::{generate_roll_csv, Encoding};
 use huanjie_testkit::app::{call, refused, spawn_postgres_app, spawn_sqlite_app, TestApp};
+use huanjie_testkit::vote::{hold_vote, pdf_text};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -26,9 +27,8 @@ fn ok(reply: &(StatusCode, Value), status: StatusCode) -> Value {
     reply.1.clone()
 }
 
-/// Holds a vote at the central station of `e`: `voted` ballots printed,
-/// polls opened, issued, closed, each ballot scanned with `marks(i)`;
-/// certifies it and returns the certified result.
+/// A vote held and certified through the testkit, each ballot's marks
+/// from `marks(i)`.
 async fn hold(
     app: &TestApp,
     token: &str,
@@ -36,95 +36,9 @@ async fn hold(
     voted: u64,
     marks: impl Fn(usize) -> Value,
 ) -> Value {
-    let printed = ok(
-        &call(
-            app,
-            Method::POST,
-            &format!("{e}/ballot-batches"),
-            token,
-            Some(json!({"station": "central", "count": voted})),
-        )
-        .await,
-        StatusCode::CREATED,
-    );
-    let at = |step: &str| format!("{e}/stations/central/{step}");
-    ok(
-        &call(app, Method::POST, &at("open"), token, None).await,
-        StatusCode::OK,
-    );
-    ok(
-        &call(
-            app,
-            Method::POST,
-            &at("issued"),
-            token,
-            Some(json!({"count": voted})),
-        )
-        .await,
-        StatusCode::OK,
-    );
-    ok(
-        &call(app, Method::POST, &at("close"), token, None).await,
-        StatusCode::OK,
-    );
-    for (i, serial) in printed["serials"].as_array().unwrap().iter().enumerate() {
-        ok(
-            &call(
-                app,
-                Method::POST,
-                &at("scans"),
-                token,
-                Some(json!({"serial": serial, "marks": marks(i)})),
-            )
-            .await,
-            StatusCode::CREATED,
-        );
-    }
-    let result = ok(
-        &call(app, Method::GET, &format!("{e}/result"), token, None).await,
-        StatusCode::OK,
-    );
-    ok(
-        &call(
-            app,
-            Method::POST,
-            &format!("{e}/certification"),
-            token,
-            None,
-        )
-        .await,
-        StatusCode::CREATED,
-    );
-    result
-}
-
-/// A PDF from the API as text (pdftotext), white space removed.
-async fn pdf_text(app: &TestApp, token: &str, path: &str) -> String {
-    let reply = app
-        .client()
-        .get(app.url(&format!("/api/v1{path}")))
-        .bearer_auth(token)
-        .send()
+    hold_vote(app, token, e, voted, |i| json!({ "marks": marks(i) }))
         .await
-        .unwrap();
-    assert_eq!(reply.status(), StatusCode::OK, "{path}");
-    let pdf = reply.bytes().await.unwrap();
-    assert!(pdf.starts_with(b"%PDF"), "{path}");
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("ballots.pdf");
-    std::fs::write(&file, &pdf).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .args(["-enc", "UTF-8"])
-        .arg(&file)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils, installed by scripts/ensure-fonts.sh)");
-    assert!(out.status.success(), "pdftotext {path}");
-    String::from_utf8(out.stdout)
         .unwrap()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect()
 }
 
 async fn supervisory_committee_with_recusals(app: TestApp) {
@@ -436,7 +350,9 @@ async fn supervisory_committee_with_recusals(app: TestApp) {
         json!(["1", "2"]),
         "{result}"
     );
-    let notice = pdf_text(&app, &token, &format!("{e}/documents/results")).await;
+    let notice = pdf_text(&app, &token, &format!("{e}/documents/results"))
+        .await
+        .unwrap();
     assert!(notice.contains("居务监督委员会"), "{notice}");
     let case = app
         .client()

@@ -16,6 +16,7 @@ use huanjie_registration::{generate_roll_csv, Encoding};
 use huanjie_testkit::app::{
     call, refused, spawn_postgres_app, spawn_sqlite_app, TestApp, TEST_PASSWORD,
 };
+use huanjie_testkit::vote::{hold_vote, pdf_text};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -140,9 +141,8 @@ async fn ready(app: &TestApp, token: &str, day: NaiveDate) -> (String, u64) {
     (e, status["registered"].as_u64().unwrap())
 }
 
-/// Holds a vote at the central station of `e`: `voted` ballots printed,
-/// polls opened, issued, closed, each ballot scanned with `marks(i)`;
-/// certifies it and returns the certified result.
+/// A vote held and certified through the testkit, each ballot's marks
+/// from `marks(i)`.
 async fn hold(
     app: &TestApp,
     token: &str,
@@ -150,110 +150,9 @@ async fn hold(
     voted: u64,
     marks: impl Fn(usize) -> Value,
 ) -> Value {
-    hold_with(app, token, e, voted, |i| json!({ "marks": marks(i) })).await
-}
-
-/// As [`hold`], each ballot's scan body (marks, write-ins) from `scan(i)`.
-async fn hold_with(
-    app: &TestApp,
-    token: &str,
-    e: &str,
-    voted: u64,
-    scan: impl Fn(usize) -> Value,
-) -> Value {
-    let printed = ok(
-        &call(
-            app,
-            Method::POST,
-            &format!("{e}/ballot-batches"),
-            token,
-            Some(json!({"station": "central", "count": voted})),
-        )
-        .await,
-        StatusCode::CREATED,
-    );
-    let at = |step: &str| format!("{e}/stations/central/{step}");
-    ok(
-        &call(app, Method::POST, &at("open"), token, None).await,
-        StatusCode::OK,
-    );
-    ok(
-        &call(
-            app,
-            Method::POST,
-            &at("issued"),
-            token,
-            Some(json!({"count": voted})),
-        )
-        .await,
-        StatusCode::OK,
-    );
-    ok(
-        &call(app, Method::POST, &at("close"), token, None).await,
-        StatusCode::OK,
-    );
-    for (i, serial) in printed["serials"].as_array().unwrap().iter().enumerate() {
-        ok(
-            &call(
-                app,
-                Method::POST,
-                &at("scans"),
-                token,
-                Some({
-                    let mut body = scan(i);
-                    body["serial"] = serial.clone();
-                    body
-                }),
-            )
-            .await,
-            StatusCode::CREATED,
-        );
-    }
-    let result = ok(
-        &call(app, Method::GET, &format!("{e}/result"), token, None).await,
-        StatusCode::OK,
-    );
-    ok(
-        &call(
-            app,
-            Method::POST,
-            &format!("{e}/certification"),
-            token,
-            None,
-        )
-        .await,
-        StatusCode::CREATED,
-    );
-    result
-}
-
-/// A PDF from the API as text (pdftotext), white space removed.
-async fn pdf_text(app: &TestApp, token: &str, path: &str) -> String {
-    let reply = app
-        .client()
-        .get(app.url(&format!("/api/v1{path}")))
-        .bearer_auth(token)
-        .send()
+    hold_vote(app, token, e, voted, |i| json!({ "marks": marks(i) }))
         .await
-        .unwrap();
-    assert_eq!(reply.status(), StatusCode::OK, "{path}");
-    let pdf = reply.bytes().await.unwrap();
-    assert!(pdf.starts_with(b"%PDF"), "{path}");
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("ballots.pdf");
-    std::fs::write(&file, &pdf).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .args(["-enc", "UTF-8"])
-        .arg(&file)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils, installed by scripts/ensure-fonts.sh)");
-    assert!(out.status.success(), "pdftotext {path}");
-    String::from_utf8(out.stdout)
         .unwrap()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect()
 }
 
 async fn term(app: &TestApp, token: &str, e: &str) -> Value {
@@ -501,7 +400,9 @@ async fn recall_resign_and_by_election(app: TestApp) {
         "{result}"
     );
     // The recall ballot as printed: the member alone, no write-in rows.
-    let printed = pdf_text(&app, &token, &format!("{r}/ballots/preview")).await;
+    let printed = pdf_text(&app, &token, &format!("{r}/ballots/preview"))
+        .await
+        .unwrap();
     assert!(
         printed.contains("同意罢免") && printed.contains(&recalled),
         "{printed}"
@@ -748,7 +649,7 @@ async fn further_round_keeps_a_written_in_womans_gender(app: TestApp) {
     let day = today() + Duration::days(31);
     let (e, registered) = ready(&app, &token, day).await;
     let voted = registered / 2 + 1;
-    hold_with(&app, &token, &e, voted, |i| {
+    hold_vote(&app, &token, &e, voted, |i| {
         let mut scan = json!({"marks": {"director": {"1": "for"},
                                         "member": {"1": "for", "2": "for", "3": "for"}}});
         if i < 10 {
@@ -756,7 +657,8 @@ async fn further_round_keeps_a_written_in_womans_gender(app: TestApp) {
         }
         scan
     })
-    .await;
+    .await
+    .unwrap();
     let round = ok(
         &call(
             &app,

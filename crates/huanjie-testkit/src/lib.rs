@@ -11,3 +11,5 @@ pub mod browser;
 #[cfg(feature = "app")]
 pub mod certified;
 pub mod postgres;
+#[cfg(feature = "app")]
+pub mod vote;

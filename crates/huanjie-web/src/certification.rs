@@ -18,6 +18,21 @@ use ring::signature::{Ed25519KeyPair, KeyPair};
 
 use crate::error::{HttpError, RuleRefusal};
 
+/// A new Ed25519 key from the OS's secure generator, as the store keeps
+/// it (offered to the store, which keeps the first one stored).
+fn fresh_key(rng: &SystemRandom) -> Result<SigningKey, HttpError> {
+    let pkcs8 = Ed25519KeyPair::generate_pkcs8(rng)
+        .map_err(|_| HttpError::Internal(anyhow::anyhow!("the random source failed")))?;
+    let pair = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref())
+        .map_err(|_| HttpError::Internal(anyhow::anyhow!("a fresh key was refused")))?;
+    let mut public_key = [0u8; 32];
+    public_key.copy_from_slice(pair.public_key().as_ref());
+    Ok(SigningKey {
+        pkcs8: pkcs8.as_ref().to_vec(),
+        public_key,
+    })
+}
+
 /// The election's signing key pair, made and stored on first use.
 pub async fn key_pair(
     store: &dyn Store,
@@ -28,16 +43,7 @@ pub async fn key_pair(
     let stored = match store.find_signing_key(election.id).await? {
         Some(k) => k,
         None => {
-            let pkcs8 = Ed25519KeyPair::generate_pkcs8(rng)
-                .map_err(|_| HttpError::Internal(anyhow::anyhow!("the random source failed")))?;
-            let pair = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref())
-                .map_err(|_| HttpError::Internal(anyhow::anyhow!("a fresh key was refused")))?;
-            let mut public_key = [0u8; 32];
-            public_key.copy_from_slice(pair.public_key().as_ref());
-            let candidate = SigningKey {
-                pkcs8: pkcs8.as_ref().to_vec(),
-                public_key,
-            };
+            let candidate = fresh_key(rng)?;
             store.signing_key(election.id, &candidate, now).await?
         }
     };
@@ -55,16 +61,7 @@ pub async fn server_key_pair(
     let stored = match store.find_server_signing_key().await? {
         Some(k) => k,
         None => {
-            let pkcs8 = Ed25519KeyPair::generate_pkcs8(rng)
-                .map_err(|_| HttpError::Internal(anyhow::anyhow!("the random source failed")))?;
-            let pair = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref())
-                .map_err(|_| HttpError::Internal(anyhow::anyhow!("a fresh key was refused")))?;
-            let mut public_key = [0u8; 32];
-            public_key.copy_from_slice(pair.public_key().as_ref());
-            let candidate = SigningKey {
-                pkcs8: pkcs8.as_ref().to_vec(),
-                public_key,
-            };
+            let candidate = fresh_key(rng)?;
             store.server_signing_key(&candidate, now).await?
         }
     };

@@ -272,6 +272,31 @@ pub struct RelationView {
     pub b_name: String,
 }
 
+/// What is wrong with a body's seats, by the body's own rule: a
+/// supervisory committee 3–5 with one chair (R-BODY-4), a homeowners'
+/// committee 5–11 and odd (R-BODY-6), otherwise the residents' committee
+/// rules of the profile (R-BODY-1).
+fn seat_problems(
+    body: huanjie_store::BodyKind,
+    composition: &Composition,
+    rules: &huanjie_core::profile::CommitteeRules,
+) -> Vec<RefusalView> {
+    fn views<R: Explain>(checked: Result<(), Vec<R>>) -> Vec<RefusalView> {
+        checked.err().map_or_else(Vec::new, |rs| {
+            rs.iter().map(|r| view(r, &HashMap::new())).collect()
+        })
+    }
+    match body {
+        huanjie_store::BodyKind::SupervisoryCommittee => {
+            views(supervisory::check_composition(composition))
+        }
+        huanjie_store::BodyKind::HomeownersCommittee => {
+            views(owners_committee::check_composition(composition))
+        }
+        _ => views(size::check_composition(composition, rules)),
+    }
+}
+
 fn composition_of(seats: &[PositionSeats]) -> Result<Composition, HttpError> {
     let mut c = Composition::default();
     for s in seats {
@@ -345,22 +370,7 @@ pub async fn status(
     let rules = &profile.nomination;
     let formula_members = size::size(households, &rules.committee);
     let composition = composition_of(&election.seats)?;
-    let seat_problems = if election.body_kind == huanjie_store::BodyKind::SupervisoryCommittee {
-        match supervisory::check_composition(&composition) {
-            Ok(()) => Vec::new(),
-            Err(rs) => rs.iter().map(|r| view(r, &HashMap::new())).collect(),
-        }
-    } else if election.body_kind == huanjie_store::BodyKind::HomeownersCommittee {
-        match owners_committee::check_composition(&composition) {
-            Ok(()) => Vec::new(),
-            Err(rs) => rs.iter().map(|r| view(r, &HashMap::new())).collect(),
-        }
-    } else {
-        match size::check_composition(&composition, &rules.committee) {
-            Ok(()) => Vec::new(),
-            Err(rs) => rs.iter().map(|r| view(r, &HashMap::new())).collect(),
-        }
-    };
+    let seat_problems = seat_problems(election.body_kind, &composition, &rules.committee);
     let committee = store.list_committee_members(election.id).await?;
     let committee_problems =
         match committee::check(&committee_seats(&committee), &rules.election_committee) {
@@ -534,23 +544,16 @@ pub async fn set_seats(
     let profile = profile(election)?;
     let rules = &profile.nomination.committee;
     let composition = composition_of(&request.seats)?;
+    let problems = seat_problems(election.body_kind, &composition, rules);
+    if !problems.is_empty() {
+        return Err(refuse_all(problems));
+    }
+    // The households formula (R-BODY-2) is the residents' committee's.
     let own_rule = matches!(
         election.body_kind,
         huanjie_store::BodyKind::SupervisoryCommittee
             | huanjie_store::BodyKind::HomeownersCommittee
     );
-    if election.body_kind == huanjie_store::BodyKind::SupervisoryCommittee {
-        // R-BODY-4: 3–5 members with one chair, whatever the households.
-        supervisory::check_composition(&composition)
-            .map_err(|rs| refuse_all(rs.iter().map(|r| view(r, &HashMap::new())).collect()))?;
-    } else if election.body_kind == huanjie_store::BodyKind::HomeownersCommittee {
-        // R-BODY-6: 5–11 members, an odd number; no households formula.
-        owners_committee::check_composition(&composition)
-            .map_err(|rs| refuse_all(rs.iter().map(|r| view(r, &HashMap::new())).collect()))?;
-    } else {
-        size::check_composition(&composition, rules)
-            .map_err(|rs| refuse_all(rs.iter().map(|r| view(r, &HashMap::new())).collect()))?;
-    }
     let households = store.count_households(election.id).await?;
     let formula = size::size(households, rules);
     if !own_rule && composition.total() != formula && request.reason.trim().is_empty() {

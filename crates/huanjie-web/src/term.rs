@@ -137,7 +137,8 @@ async fn certified_document(
     }
 }
 
-fn event_json(e: &TermEvent) -> Value {
+/// One event as the API shows it (its JSON fields parsed).
+pub fn event_json(e: &TermEvent) -> Value {
     let parse = |s: &Option<String>| {
         s.as_deref()
             .and_then(|t| serde_json::from_str::<Value>(t).ok())
@@ -811,9 +812,4 @@ pub fn term_json(t: &Term) -> Value {
         })).collect::<Vec<_>>(),
         "events": t.events,
     })
-}
-
-/// The JSON of one event for the API.
-pub fn event_to_json(e: &TermEvent) -> Value {
-    event_json(e)
 }

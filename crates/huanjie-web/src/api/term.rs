@@ -44,7 +44,7 @@ pub async fn request_recall(
         state.clock.now(),
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(term::event_to_json(&e))))
+    Ok((StatusCode::CREATED, Json(term::event_json(&e))))
 }
 
 #[derive(Debug, Deserialize)]
@@ -70,7 +70,7 @@ pub async fn answer(
         state.clock.now(),
     )
     .await?;
-    Ok(Json(term::event_to_json(&e)))
+    Ok(Json(term::event_json(&e)))
 }
 
 #[derive(Debug, Deserialize)]
@@ -99,7 +99,7 @@ pub async fn vote(
     .await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({ "event": term::event_to_json(&e), "vote": to_json(&vote)? })),
+        Json(json!({ "event": term::event_json(&e), "vote": to_json(&vote)? })),
     ))
 }
 
@@ -120,7 +120,7 @@ pub async fn decide(
         state.clock.now(),
     )
     .await?;
-    Ok(Json(term::event_to_json(&e)))
+    Ok(Json(term::event_json(&e)))
 }
 
 /// `POST /elections/{id}/resignations`: a written resignation and the
@@ -141,7 +141,7 @@ pub async fn resign(
         state.clock.now(),
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(term::event_to_json(&e))))
+    Ok((StatusCode::CREATED, Json(term::event_json(&e))))
 }
 
 /// `POST /elections/{id}/by-elections`: a by-election for a position's
@@ -164,7 +164,7 @@ pub async fn by_election(
     .await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({ "event": term::event_to_json(&e), "vote": to_json(&vote)? })),
+        Json(json!({ "event": term::event_json(&e), "vote": to_json(&vote)? })),
     ))
 }
 
@@ -185,5 +185,5 @@ pub async fn close_by_election(
         state.clock.now(),
     )
     .await?;
-    Ok(Json(term::event_to_json(&e)))
+    Ok(Json(term::event_json(&e)))
 }
