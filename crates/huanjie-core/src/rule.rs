@@ -15,6 +15,9 @@ pub const CNT_5: &str = "R-CNT-5";
 pub const CNT_6: &str = "R-CNT-6";
 /// Further election: most votes with at least a third of ballots cast.
 pub const CNT_7: &str = "R-CNT-7";
+/// Further election: a women's line while no woman is elected; seats may
+/// stay empty once enough members are elected.
+pub const CNT_8: &str = "R-CNT-8";
 /// Voter age and rights.
 pub const REG_1: &str = "R-REG-1";
 /// Registration categories and their conditions.

@@ -5,6 +5,7 @@
 
 mod ballot;
 mod counter;
+pub mod further;
 mod outcome;
 mod round;
 
