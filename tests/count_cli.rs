@@ -202,6 +202,12 @@ ordinary_area = ">1/2"
 ordinary_owners = ">1/2"
 special_area = ">=3/4"
 special_owners = ">=3/4"
+[workers_congress]
+quorum = ">=2/3"
+win = ">1/2"
+win_base = "registered"
+board_min = 3
+employee_share = ">=1/3"
 "#;
     std::fs::write(&good, text).unwrap();
     let out = huanjie()

@@ -16,9 +16,13 @@
 //! - [`audit`]: the audit log's hash chain and signed checkpoints.
 //! - [`sampling`]: the sampling audit's draw from a public seed.
 //! - [`homeowners`]: the homeowners' assembly: owners and decisions (R-OWN-1).
+//! - [`electorate`]: who casts a round's ballots, and the counting rules
+//!   that follow from it (representatives' assemblies, the workers'
+//!   congress: R-CNT-3, R-SUP-1, R-BODY-6).
 
 pub mod audit;
 pub mod counting;
+pub mod electorate;
 pub mod homeowners;
 pub mod nomination;
 pub mod polling;

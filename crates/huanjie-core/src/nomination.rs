@@ -29,6 +29,7 @@ pub mod owners_committee;
 pub mod size;
 pub mod staff;
 pub mod supervisory;
+pub mod supervisory_board;
 pub mod timeline;
 
 use crate::profile::{Margin, MarginRules};

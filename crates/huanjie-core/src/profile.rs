@@ -47,6 +47,9 @@ pub struct Profile {
     /// The homeowners' assembly: quorum and majorities by area and by
     /// owners (R-OWN-1).
     pub homeowners: crate::homeowners::HomeownersRules,
+    /// The workers' congress electing a board's employee supervisors, and
+    /// the board's make-up (R-SUP-1, R-BODY-6).
+    pub workers_congress: crate::electorate::WorkersCongressRules,
 }
 
 /// Polling stations and ballot boxes (R-POLL-1).
@@ -249,6 +252,10 @@ pub enum WinBase {
     Voted,
     /// Ballots taken out of the boxes, void ones included.
     Cast,
+    /// Everyone on the list, voting or not: the workers' congress, where a
+    /// winner needs more than half of all representatives (R-SUP-1). An
+    /// extension of the counting case's `win_base` (docs/assembly-rounds.md).
+    Registered,
 }
 
 /// Everything counting needs from a profile.
@@ -517,7 +524,8 @@ impl CountingRules {
                 self.win_base = match value {
                     ParameterValue::Text("voted") => WinBase::Voted,
                     ParameterValue::Text("cast") => WinBase::Cast,
-                    _ => return Err(bad(name, "\"voted\" or \"cast\"")),
+                    ParameterValue::Text("registered") => WinBase::Registered,
+                    _ => return Err(bad(name, "\"voted\", \"cast\" or \"registered\"")),
                 }
             }
             "turnout" => self.turnout = threshold(name, value)?,

@@ -77,3 +77,6 @@ pub const OWN_2: &str = "R-OWN-2";
 /// The homeowners' assembly: who is an owner, quorum and majorities by
 /// area and by owners.
 pub const OWN_1: &str = "R-OWN-1";
+/// The workers' congress electing employee supervisors: its quorum and
+/// the majority of all representatives.
+pub const SUP_1: &str = "R-SUP-1";

@@ -93,6 +93,30 @@ impl Threshold {
     }
 }
 
+/// A threshold in the words of the rules (民法典 art. 1259): 过半数,
+/// 半数以上, 超过三分之二, 三分之一以上 …
+pub fn zh(t: Threshold) -> String {
+    fn words(n: u32) -> String {
+        const DIGITS: [&str; 11] = [
+            "〇", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十",
+        ];
+        usize::try_from(n)
+            .ok()
+            .and_then(|i| DIGITS.get(i))
+            .map_or_else(|| n.to_string(), |w| (*w).to_owned())
+    }
+    let share = if u64::from(t.num) * 2 == u64::from(t.den) {
+        "半数".to_owned()
+    } else {
+        format!("{}分之{}", words(t.den), words(t.num))
+    };
+    match (t.strict, share.as_str()) {
+        (true, "半数") => "过半数".to_owned(),
+        (true, _) => format!("超过{share}"),
+        (false, _) => format!("{share}以上"),
+    }
+}
+
 impl FromStr for Threshold {
     type Err = ThresholdError;
 
@@ -145,6 +169,18 @@ impl<'de> serde::Deserialize<'de> for Threshold {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn in_words() {
+        let w = |s: &str| zh(s.parse().unwrap());
+        assert_eq!(w(">1/2"), "过半数");
+        assert_eq!(w(">=1/2"), "半数以上");
+        assert_eq!(w(">=2/3"), "三分之二以上");
+        assert_eq!(w(">2/3"), "超过三分之二");
+        assert_eq!(w(">=1/3"), "三分之一以上");
+        assert_eq!(w(">=3/10"), "十分之三以上");
+        assert_eq!(w(">=3/40"), "40分之三以上");
+    }
 
     #[test]
     fn more_than_half_excludes_exactly_half() {

@@ -144,13 +144,24 @@ pub struct RoundOf {
 
 /// A resident who holds an office that bars them from the residents'
 /// affairs supervisory committee (R-BODY-4): `office` is
-/// `residents_committee`, `party_organisation` or `finance_staff`.
+/// `residents_committee`, `party_organisation` or `finance_staff`; or
+/// from a board of supervisors (R-BODY-6): `company_director` or
+/// `senior_manager`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Recusal {
     pub resident: Uuid,
     pub office: String,
     pub recorded_by: String,
     pub recorded_at: DateTime<Utc>,
+}
+
+/// A board of supervisors' whole size, as the committee recorded it
+/// (R-BODY-6: the employee supervisors elected are checked against it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoardSize {
+    pub board_size: u32,
+    pub set_by: String,
+    pub set_at: DateTime<Utc>,
 }
 
 /// A later round to create from a certified one.
@@ -798,6 +809,13 @@ pub trait Store: Send + Sync + 'static {
     async fn record_recusal(&self, election_id: Uuid, recusal: &Recusal) -> StoreResult<()>;
     /// Every recorded recusal, oldest first.
     async fn list_recusals(&self, election_id: Uuid) -> StoreResult<Vec<Recusal>>;
+    /// Records (or replaces) a board of supervisors' whole size
+    /// (R-BODY-6). `NotFound` for an unknown election,
+    /// `Nomination(FormalListPublished)` once the formal list is fixed
+    /// (it was checked against the size).
+    async fn set_board_size(&self, election_id: Uuid, size: &BoardSize) -> StoreResult<()>;
+    /// The recorded board size, if any.
+    async fn board_size(&self, election_id: Uuid) -> StoreResult<Option<BoardSize>>;
 
     // --- ballots (issue 5) -------------------------------------------------------
     /// The election's serial key: `candidate` is stored if the election has

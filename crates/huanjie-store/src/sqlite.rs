@@ -1082,6 +1082,14 @@ impl Store for SqliteStore {
         nomination::list_recusals(self, election_id).await
     }
 
+    async fn set_board_size(&self, election_id: Uuid, size: &crate::BoardSize) -> StoreResult<()> {
+        nomination::set_board_size(self, election_id, size).await
+    }
+
+    async fn board_size(&self, election_id: Uuid) -> StoreResult<Option<crate::BoardSize>> {
+        nomination::board_size(self, election_id).await
+    }
+
     async fn arrangements(&self, election_id: Uuid) -> StoreResult<Arrangements> {
         let row = sqlx::query("SELECT document FROM election_arrangements WHERE election_id = ?")
             .bind(election_id.to_string())

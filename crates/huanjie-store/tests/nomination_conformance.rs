@@ -89,6 +89,7 @@ conformance!(
     arrangements_round_trip,
     relations_are_recorded_once_per_pair,
     recusals_are_recorded_once_per_office,
+    a_boards_size_is_kept_until_the_formal_list,
     ballot_keys_batches_and_serials,
 );
 
@@ -835,8 +836,48 @@ async fn recusals_are_recorded_once_per_office(store: Arc<dyn Store>) {
         .record_recusal(e, &recusal(ids["万二"], "treasurer", 4))
         .await
         .is_err());
-    assert_eq!(store.list_recusals(e).await.unwrap(), vec![first, second]);
+    // R-BODY-6 (migration 0018): a board's directors and senior managers.
+    let director = recusal(ids["万二"], "company_director", 5);
+    store.record_recusal(e, &director).await.unwrap();
+    assert_eq!(
+        store.list_recusals(e).await.unwrap(),
+        vec![first, second, director]
+    );
     assert!(store.list_recusals(early).await.unwrap().is_empty());
+}
+
+async fn a_boards_size_is_kept_until_the_formal_list(store: Arc<dyn Store>) {
+    let (e, ids) = election(&*store, true).await;
+    let size = |n: u32, m: i64| huanjie_store::BoardSize {
+        board_size: n,
+        set_by: "committee".to_owned(),
+        set_at: at(m),
+    };
+    assert_eq!(store.board_size(e).await.unwrap(), None);
+    store.set_board_size(e, &size(5, 1)).await.unwrap();
+    assert_eq!(store.board_size(e).await.unwrap(), Some(size(5, 1)));
+    // Replaced, not added.
+    store.set_board_size(e, &size(7, 2)).await.unwrap();
+    assert_eq!(store.board_size(e).await.unwrap(), Some(size(7, 2)));
+    let err = store
+        .set_board_size(Uuid::new_v4(), &size(3, 3))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound(_)), "{err:?}");
+    // The database refuses a size of 0.
+    assert!(store.set_board_size(e, &size(0, 3)).await.is_err());
+    assert_eq!(store.board_size(e).await.unwrap(), Some(size(7, 2)));
+    // The formal list was checked against the size: fixed after it.
+    store
+        .fix_formal_list(e, &formal(vec![named(ids["田八"], "member")]), at(10))
+        .await
+        .unwrap();
+    let err = store.set_board_size(e, &size(3, 11)).await.unwrap_err();
+    assert_eq!(
+        nomination_error(err),
+        NominationStateError::FormalListPublished
+    );
+    assert_eq!(store.board_size(e).await.unwrap(), Some(size(7, 2)));
 }
 
 async fn ballot_keys_batches_and_serials(store: Arc<dyn Store>) {

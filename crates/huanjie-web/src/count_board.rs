@@ -27,6 +27,9 @@ use std::sync::{Arc, Mutex, Once};
 use std::time::Duration;
 
 use huanjie_core::counting::Ballot;
+// The board shows tallies only: the electorate decides validity and
+// winners, which the final count (`tally::final_count`) does.
+use huanjie_core::electorate::Electorate;
 use huanjie_core::polling::Polls;
 use huanjie_store::{Election, Station, Store};
 use serde_json::{json, Value};
@@ -196,7 +199,13 @@ async fn refresh(store: &dyn Store, board: &Board) -> Result<(), HttpError> {
         Some(live) => live,
         None => {
             let tally = match tally::contests(store, election).await? {
-                Some(contests) => Some(Tally::new(election, contests, &stations, 0)?),
+                Some(contests) => Some(Tally::new(
+                    election,
+                    contests,
+                    &stations,
+                    0,
+                    Electorate::Voters,
+                )?),
                 None => None,
             };
             guard.insert(Live {

@@ -9,7 +9,6 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use huanjie_core::polling::StationKind;
-use huanjie_core::registration::mode::Mode;
 use huanjie_core::rule;
 use huanjie_core::serial::{Expected, Serial, SerialKey, SignedSerial};
 use huanjie_store::{
@@ -71,8 +70,10 @@ pub async fn add_station(
         )
     })?;
     let profile = crate::registration::profile(election)?;
-    let assembly =
-        store.registration_state(election.id).await?.setup.mode == Mode::ResidentsRepresentatives;
+    // A meeting (the residents' representatives, the workers' congress)
+    // votes into one box (R-POLL-1).
+    let assembly = crate::tally::electorate(store, election).await?
+        != huanjie_core::electorate::Electorate::Voters;
     let new = NewStation {
         code: code.to_owned(),
         name,

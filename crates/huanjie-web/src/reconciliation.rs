@@ -15,7 +15,10 @@ use huanjie_store::{Election, Station, Store};
 use serde::Serialize;
 
 use crate::error::HttpError;
+// Tallies per person only: the electorate decides validity and winners,
+// which the final count (`tally::final_count`) does.
 use crate::tally::Tally;
+use huanjie_core::electorate::Electorate;
 
 /// One station's figures, checked.
 #[derive(Debug, Clone, Serialize)]
@@ -138,7 +141,7 @@ pub async fn count_sheet(
             "仍有投票站未结束投票：投票全部结束后再打印本计票单的计票结果。".into(),
         ));
     } else if let Some(contests) = crate::tally::contests(store, election).await? {
-        let mut tally = Tally::new(election, contests, &stations, 0)?;
+        let mut tally = Tally::new(election, contests, &stations, 0, Electorate::Voters)?;
         let mut ballot = huanjie_core::counting::Ballot::default();
         for scan in store
             .counted_scans(election.id, &HashMap::new())

@@ -15,6 +15,8 @@ use huanjie_core::counting::{
     Ballot, BallotRules, Candidate, Contest, Counter, Gender, Mark, MarkEntry, Round, RoundKind,
     Station as RoundStation, WriteIn,
 };
+use huanjie_core::electorate::Electorate;
+use huanjie_core::registration::mode::Mode;
 use huanjie_core::seats::Seats;
 use huanjie_store::{CandidateStatus, Election, Station, Store, StoreError};
 
@@ -151,6 +153,23 @@ pub async fn general_round(store: &dyn Store, election: &Election) -> Result<Ele
     Err(internal("rounds", "too deep"))
 }
 
+/// Who votes in `election`'s rounds: the workers' congress for a board's
+/// employee supervisors (R-SUP-1), the representatives' assembly when the
+/// general round's list is the residents' representatives (R-REG-6,
+/// R-CNT-3), the voters otherwise.
+pub async fn electorate(store: &dyn Store, election: &Election) -> Result<Electorate, HttpError> {
+    if election.body_kind == huanjie_store::BodyKind::SupervisoryBoard {
+        return Ok(Electorate::WorkersCongress);
+    }
+    let general = general_round(store, election).await?;
+    Ok(
+        match store.registration_state(general.id).await?.setup.mode {
+            Mode::ResidentsRepresentatives => Electorate::Representatives,
+            Mode::Direct | Mode::HouseholdRepresentatives => Electorate::Voters,
+        },
+    )
+}
+
 /// 主任 for `director`, and so on; a position the core does not know
 /// keeps its code.
 pub fn position_label(code: &str) -> String {
@@ -159,12 +178,14 @@ pub fn position_label(code: &str) -> String {
 }
 
 impl Tally {
-    /// An empty count of the election's general round over `stations`.
+    /// An empty count of the election's round over `stations`, by the
+    /// profile's rules with `electorate`'s parameters (R-CNT-3, R-SUP-1).
     pub fn new(
         election: &Election,
         contests: Vec<Contest>,
         stations: &[Station],
         registered: u64,
+        electorate: Electorate,
     ) -> Result<Tally, HttpError> {
         let profile = crate::registration::profile(election)?;
         let round_stations: Vec<RoundStation> = stations
@@ -191,7 +212,9 @@ impl Tally {
             .enumerate()
             .map(|(i, c)| (c.id.clone(), i))
             .collect();
-        let rules = profile.counting.clone();
+        let rules = electorate
+            .rules(&profile)
+            .map_err(|e| internal("electorate parameters", e))?;
         Ok(Tally {
             counter: Counter::new(round, Some(BallotRules::from(&rules))),
             stations,
@@ -266,6 +289,8 @@ pub struct Final {
     pub stations: Vec<Station>,
     pub registered: u64,
     pub scans: Vec<huanjie_store::CountedScan>,
+    /// Who voted, and so the case's `parameters`.
+    pub electorate: Electorate,
 }
 
 fn not_final(code: &'static str, rule: &'static str, zh: String, en: String) -> HttpError {
@@ -327,7 +352,8 @@ pub async fn final_count(store: &dyn Store, election: &Election) -> Result<Final
             format!("{pending} ballots are waiting for a person's decision: decide them first"),
         ));
     }
-    let mut tally = Tally::new(election, contests, &stations, registered)?;
+    let electorate = electorate(store, election).await?;
+    let mut tally = Tally::new(election, contests, &stations, registered, electorate)?;
     let mut ballot = Ballot::default();
     for scan in &scans {
         if let Some(marks) = &scan.marks {
@@ -339,6 +365,7 @@ pub async fn final_count(store: &dyn Store, election: &Election) -> Result<Final
         stations,
         registered,
         scans,
+        electorate,
     })
 }
 
@@ -379,7 +406,13 @@ pub async fn case_json(
         })
         .collect();
     ordered.sort_unstable_by_key(|o| o.0);
-    let header = serde_json::json!({
+    let parameters: serde_json::Map<String, serde_json::Value> = f
+        .electorate
+        .parameters(&crate::registration::profile(election)?)
+        .into_iter()
+        .map(|(name, value)| (name.to_owned(), serde_json::Value::from(value)))
+        .collect();
+    let mut header = serde_json::json!({
         "format": "huanjie.case/1",
         "profile": election.profile,
         "round": match round_kind(election) {
@@ -394,6 +427,11 @@ pub async fn case_json(
             "candidates": c.candidates,
         })).collect::<Vec<_>>(),
     });
+    // A representatives' assembly or the workers' congress counts by
+    // stricter numbers; the case carries them so the recount does too.
+    if !parameters.is_empty() {
+        header["parameters"] = serde_json::Value::Object(parameters);
+    }
     let mut out = serde_json::to_string(&header).map_err(|e| internal("case", e))?;
     // Append the ballots to the header object, one per line.
     out.pop();

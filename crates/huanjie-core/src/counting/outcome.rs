@@ -128,6 +128,7 @@ pub(crate) fn decide(
                         let base = match rules.win_base {
                             WinBase::Voted => voted,
                             WinBase::Cast => cast,
+                            WinBase::Registered => round.registered,
                         };
                         rules.win.is_met(votes, base)
                     }

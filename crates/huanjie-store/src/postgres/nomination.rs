@@ -939,3 +939,49 @@ pub(super) async fn list_recusals(
         })
         .collect()
 }
+
+// --- a board of supervisors' size (R-BODY-6) -----------------------------------------
+
+pub(super) async fn set_board_size(
+    store: &PostgresStore,
+    election_id: Uuid,
+    size: &crate::BoardSize,
+) -> StoreResult<()> {
+    in_tx!(store, |tx| {
+        still_open(&mut tx, election_id).await?;
+        sqlx::query(
+            "INSERT INTO board_sizes (election_id, board_size, set_by, set_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (election_id) DO UPDATE SET board_size = excluded.board_size, \
+             set_by = excluded.set_by, set_at = excluded.set_at",
+        )
+        .bind(election_id)
+        .bind(i64::from(size.board_size))
+        .bind(&size.set_by)
+        .bind(micros(size.set_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| write_error(e, "board size"))?;
+        Ok(())
+    })
+}
+
+pub(super) async fn board_size(
+    store: &PostgresStore,
+    election_id: Uuid,
+) -> StoreResult<Option<crate::BoardSize>> {
+    let row =
+        sqlx::query("SELECT board_size, set_by, set_at FROM board_sizes WHERE election_id = $1")
+            .bind(election_id)
+            .fetch_optional(&store.pool)
+            .await?;
+    row.map(|row| {
+        let n: i64 = row.try_get("board_size")?;
+        Ok(crate::BoardSize {
+            board_size: u32::try_from(n)
+                .map_err(|_| StoreError::Corrupt(format!("board size {n}")))?,
+            set_by: row.try_get("set_by")?,
+            set_at: row.try_get("set_at")?,
+        })
+    })
+    .transpose()
+}
