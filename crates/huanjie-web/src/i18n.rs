@@ -589,6 +589,14 @@ messages! {
     oc_tie_break => "再次投票", "Tie-break vote";
     oc_round_created => "已创建{}。", "{} created.";
     oc_bad_day => "投票日应为日期（如2026-12-01）", "Voting day: a date such as 2026-12-01";
+    oc_chain => "本届选举的完成情况", "Where the election stands";
+    oc_chain_complete => "全部{}个名额均已选出（共{}人当选）", "All {} seats are filled ({} elected)";
+    oc_chain_void => "第一轮选举无效，应重新选举", "The general round is void: it is held again";
+    oc_chain_tie => "已当选{}人；{}个名额因票数相等须再次投票；另有{}个名额空缺", "{} elected; {} seats are tied, for a tie-break vote; {} more seats empty";
+    oc_chain_further_required => "已当选{}人，尚有{}个名额空缺：须另行选举", "{} elected, {} seats empty: another further election is required";
+    oc_chain_may_stay_empty => "另行选举后已当选{}人（不少于{}人），其余{}个名额可以空缺；如需要，也可以再次另行选举", "{} elected after the further election (at least {}): the remaining {} seats may stay empty; another further election is allowed, not required";
+    oc_womens_line => "妇女名额（另行选举）", "Women's line (further election)";
+    oc_womens_line_kept => "尚无女性当选：另行选举保留一个妇女名额，候选人只列女性", "No woman has been elected: the further election keeps a seat for a woman, with women only standing";
 
     // --- observer portal (issue 8) ------------------------------------------
     nav_observe => "观察员页面", "Observer portal";

@@ -9,7 +9,7 @@
 //! been elected in any round so far, the further election keeps a women's
 //! line, one unfilled seat reserved for a woman. Where the women's-member
 //! contest (R-BODY-3's separate line) has the seat, only its non-elected
-//! women stand for it, a man written in on that line included out; else one
+//! women stand for it (a man written in on that line is left off); else one
 //! of the members' unfilled seats becomes a one-seat women's-member
 //! contest among the members' non-elected women. With no woman to stand or
 //! no seat to hold the line, no line is kept and the plan says so, so that

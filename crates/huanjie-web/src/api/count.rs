@@ -413,6 +413,56 @@ pub async fn create_round(
 ) -> Result<(axum::http::StatusCode, Json<Value>), HttpError> {
     principal.require_committee()?;
     let election = election_for(&state, &principal, &election_id).await?;
-    let round = crate::rounds::create(&*state.store, &election, &input, state.clock.now()).await?;
-    Ok((axum::http::StatusCode::CREATED, Json(to_json(&round)?)))
+    let created =
+        crate::rounds::create(&*state.store, &election, &input, state.clock.now()).await?;
+    let mut body = to_json(&created.election)?;
+    // R-CNT-8: what the women's line came to, and why none when none.
+    if let (Some(plan), Some(object)) = (&created.plan, body.as_object_mut()) {
+        if let Some(fields) = crate::rounds::plan_json(plan).as_object() {
+            object.extend(fields.clone());
+        }
+    }
+    Ok((axum::http::StatusCode::CREATED, Json(body)))
+}
+
+/// `GET /elections/{id}/rounds`: the chain the round belongs to (its
+/// general round and every later round, each with whether it is
+/// certified) and where it stands after its certified rounds (R-CNT-6/7/8:
+/// complete, a tie-break pending, another further election required, or
+/// the remaining seats may stay empty); `completion` is null before the
+/// general round is certified. Committee and observers.
+pub async fn rounds(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(election_id): Path<String>,
+) -> Result<Json<Value>, HttpError> {
+    principal.require_reader()?;
+    let election = election_for(&state, &principal, &election_id).await?;
+    let store = &*state.store;
+    let (general, later) = crate::rounds::chain(store, &election).await?;
+    let mut rounds = Vec::with_capacity(later.len());
+    for round in &later {
+        let certified = store
+            .certifications(round.id)
+            .await?
+            .iter()
+            .any(|c| Some(c.round.as_str()) == round.round.as_ref().map(|r| r.kind.as_str()));
+        let of = round.round.as_ref();
+        rounds.push(serde_json::json!({
+            "id": round.id,
+            "title": round.title,
+            "kind": of.map(|r| r.kind.as_str()),
+            "number": of.map(|r| r.number),
+            "parent": of.map(|r| r.parent),
+            "certified": certified,
+        }));
+    }
+    let completion = crate::rounds::completion(store, &election)
+        .await?
+        .map(|c| crate::rounds::completion_json(&c));
+    Ok(Json(serde_json::json!({
+        "general": general.id,
+        "rounds": rounds,
+        "completion": completion,
+    })))
 }

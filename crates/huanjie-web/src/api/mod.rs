@@ -117,7 +117,10 @@ pub fn routes() -> Router<AppState> {
             "/elections/{election_id}/documents/{kind}",
             get(count::document),
         )
-        .route("/elections/{election_id}/rounds", post(count::create_round))
+        .route(
+            "/elections/{election_id}/rounds",
+            get(count::rounds).post(count::create_round),
+        )
         .route("/elections/{election_id}/term", get(term::show))
         .route(
             "/elections/{election_id}/recalls",

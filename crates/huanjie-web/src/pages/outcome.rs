@@ -14,7 +14,13 @@
 //!    announce): the page says why instead of linking to a refusal; a
 //!    round with no one elected offers no certificates.
 //! 4. 另行选举 / 再次投票 (committee, after certification): creates the
-//!    later round ([`crate::rounds::create`]) and links to it.
+//!    later round ([`crate::rounds::create`]) and links to it. After
+//!    certification the page says where the election's chain of rounds
+//!    stands (R-CNT-6/7/8: complete, a tie-break pending, another further
+//!    election required, or the remaining seats may stay empty with
+//!    another further election allowed), and what a further election from
+//!    here does with R-CNT-8's women's line (who stands on it, or why
+//!    none is kept).
 //!
 //! Committee and observers read; only the committee gets the forms;
 //! clerks get 403. Forms post with the session cookie and come back here
@@ -25,6 +31,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use huanjie_core::counting::further::FurtherPlan;
 use huanjie_core::counting::RoundResult;
 use huanjie_core::reconciliation::Reconciled;
 use huanjie_store::Election;
@@ -198,6 +205,54 @@ struct RoundLink {
     kind: &'static str,
 }
 
+/// Where the election's chain of rounds stands (R-CNT-6/7/8), in words.
+struct ChainView {
+    words: String,
+    /// Another further election is required (shown as an alert).
+    alert: bool,
+}
+
+/// R-CNT-8's women's line in a further election from this round: who
+/// would stand on it, or why there is none.
+struct WomensLineView {
+    /// The women standing, names joined; empty when no line is kept.
+    women: String,
+    /// Why no line is kept, with the rule id.
+    notes: Vec<String>,
+}
+
+fn womens_line_view(plan: &FurtherPlan, r: &RoundResult, lang: Lang) -> Option<WomensLineView> {
+    let notes: Vec<String> = plan
+        .notes
+        .iter()
+        .map(|n| {
+            let words = match lang {
+                Lang::Zh => n.message_zh(),
+                Lang::En => n.message_en(),
+            };
+            format!("{words}（{}）", n.rule())
+        })
+        .collect();
+    let women = if plan.womens_line.is_kept() {
+        plan.contests
+            .iter()
+            .filter(|c| c.id == "women_member")
+            .flat_map(|c| {
+                let source = r.contests.iter().find(|s| s.id == c.from);
+                c.candidates.iter().map(move |id| {
+                    source
+                        .and_then(|s| s.tally.iter().find(|row| &row.person == id))
+                        .map_or_else(|| id.clone(), |row| row.name.clone())
+                })
+            })
+            .collect::<Vec<_>>()
+            .join("、")
+    } else {
+        String::new()
+    };
+    (!women.is_empty() || !notes.is_empty()).then_some(WomensLineView { women, notes })
+}
+
 #[derive(Template)]
 #[template(path = "outcome.html")]
 struct OutcomePage {
@@ -214,6 +269,11 @@ struct OutcomePage {
     certified: Option<CertifiedView>,
     /// A round just created here, and every later round of this one.
     created: Option<RoundLink>,
+    /// After certification: where the chain of rounds stands.
+    chain: Option<ChainView>,
+    /// What a further election from this round does with R-CNT-8's
+    /// women's line, when the profile keeps one and none is elected.
+    womens_line: Option<WomensLineView>,
     rounds: Vec<RoundLink>,
     round_day: String,
 }
@@ -249,11 +309,12 @@ async fn view(
         .map(|s| figures_row(&s.code, &s.name, &s.reconciled, lang))
         .collect();
     let round = figures_row("", t.oc_round_total, &reconciled.round.totals, lang);
-    let (result, refusal) = match crate::tally::result(store, election).await {
-        Ok(r) => (Some(result_view(&r, t)), None),
+    let (counted, refusal) = match crate::tally::result(store, election).await {
+        Ok(r) => (Some(r), None),
         Err(e @ HttpError::Internal(_)) => return Err(e),
         Err(e) => (None, Some(refusal_alert(&e, lang))),
     };
+    let result = counted.as_ref().map(|r| result_view(r, t));
     let round_code = election
         .round
         .as_ref()
@@ -273,6 +334,30 @@ async fn view(
                 .unwrap_or_default(),
         }),
         None => None,
+    };
+    // After certification: where the chain stands (R-CNT-6/7/8), and what
+    // a further election from here would do with the women's line.
+    let (chain, womens_line) = match (&certified, &counted) {
+        (Some(_), Some(r)) => {
+            let chain = crate::rounds::completion(store, election)
+                .await?
+                .map(|c| ChainView {
+                    words: crate::rounds::completion_words(&c, t),
+                    alert: c.further_required(),
+                });
+            let further_seats = r.contests.iter().any(|c| c.further_election.seats > 0);
+            let line = if r.valid && further_seats {
+                womens_line_view(
+                    &crate::rounds::plan_further(store, election, r).await?,
+                    r,
+                    lang,
+                )
+            } else {
+                None
+            };
+            (chain, line)
+        }
+        _ => (None, None),
     };
     let later: Vec<Election> = store
         .list_elections()
@@ -316,6 +401,8 @@ async fn view(
         refusal,
         certified,
         created,
+        chain,
+        womens_line,
         rounds: later.iter().map(link).collect(),
         round_day: election.election_day.to_string(),
     })
@@ -466,9 +553,9 @@ pub async fn create_round(
         election_day,
     };
     match crate::rounds::create(&*state.store, &election, &request, state.clock.now()).await {
-        Ok(round) => Ok(Redirect::to(&format!(
+        Ok(created) => Ok(Redirect::to(&format!(
             "/elections/{}/outcome?round={}#rounds",
-            election.id, round.id
+            election.id, created.election.id
         ))
         .into_response()),
         Err(err) => refused(&state, &principal, lang, &election, err).await,

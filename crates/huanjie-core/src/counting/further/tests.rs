@@ -15,9 +15,12 @@ fn zj() -> CountingRules {
     Profile::by_id("zhejiang-2020").unwrap().counting
 }
 
-/// Contests as (id, seats, [(name, gender)]); candidate ids are rows
-/// `1`, `2` … as the server numbers them.
-fn round(kind: RoundKind, voted: u64, spec: &[(&str, u64, &[(&str, Gender)])]) -> Round {
+/// Contests as (id, seats, [(name, gender)]).
+type Spec<'a> = &'a [(&'a str, u64, &'a [(&'a str, Gender)])];
+
+/// A round of `spec`, `voted` registered and voting at one station;
+/// candidate ids are rows `1`, `2` … as the server numbers them.
+fn round(kind: RoundKind, voted: u64, spec: Spec) -> Round {
     let contests = spec
         .iter()
         .map(|(id, seats, people)| Contest {
