@@ -473,8 +473,14 @@ fn bench_tally(ballots: u64, database_url: Option<String>) -> Result<()> {
                 .await?;
             let read = started.elapsed().as_secs_f64();
             let mut tally =
-                huanjie_web::tally::Tally::new(&election, contests.clone(), &stations, ballots * 2)
-                    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+                huanjie_web::tally::Tally::new(
+                    &election,
+                    contests.clone(),
+                    &stations,
+                    ballots * 2,
+                    huanjie_core::electorate::Electorate::Voters,
+                )
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
             let mut ballot = huanjie_core::counting::Ballot::default();
             for scan in &scans {
                 if let Some(marks) = &scan.marks {

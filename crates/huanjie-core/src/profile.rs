@@ -688,8 +688,14 @@ mod tests {
             rules.set("overvote", ParameterValue::Text("ballot")),
             Err(ProfileError::UnknownParameter("overvote".into()))
         );
+        // R-SUP-1: the workers' congress counts a winner against all
+        // representatives.
+        rules
+            .set("win_base", ParameterValue::Text("registered"))
+            .unwrap();
+        assert_eq!(rules.win_base, WinBase::Registered);
         assert!(matches!(
-            rules.set("win_base", ParameterValue::Text("registered")),
+            rules.set("win_base", ParameterValue::Text("everyone")),
             Err(ProfileError::BadValue { .. })
         ));
         assert!(matches!(

@@ -79,7 +79,7 @@ pub use notices::{
     FormalCandidatesNotice, InitialCandidatesNotice, InvalidBallotRulesNotice, MobileBox,
     MobileBoxVoter, MobileBoxVoters, MobileBoxVotersNotice, NominationNotice, NominationPosition,
     Nominee, NoticeInfo, PollingNotice, PollingStation, PositionResult, PositionSeats,
-    RegistrationPlace, ResultsNotice, Turnout, VoterRegistrationNotice,
+    RegistrationPlace, ResultsNotice, Turnout, VoteBasis, VoterRegistrationNotice,
 };
 pub use proxies::{
     proxy_notice, writing_assistant_notice, ProxyEntry, ProxyNotice, WritingAssistantEntry,

@@ -507,6 +507,7 @@ fn results(body: ElectedBody) -> ResultsNotice {
     ResultsNotice {
         info: info(None),
         elected_body: body,
+        basis: huanjie_print::VoteBasis::VOTERS,
         body: BODY.to_owned(),
         election_day: date(2026, 12, 20),
         turnout: Turnout {
@@ -606,6 +607,49 @@ fn supervisory_committee_results_notice() {
         &["某某社区居务监督委员会", "赵强", "白雪", "周杰", "1400票"],
     );
     assert!(!squash(&pages.concat()).contains("另行选举"));
+}
+
+/// R-SUP-1: the workers' congress's notice speaks of representatives
+/// present against all of them, and of a majority of all representatives.
+#[test]
+fn workers_congress_results_notice() {
+    use huanjie_core::electorate::Electorate;
+    let profile = huanjie_core::Profile::by_id("county-2006").unwrap();
+    let rules = Electorate::WorkersCongress.rules(&profile).unwrap();
+    let mut n = results(ElectedBody::SupervisoryBoard);
+    n.basis = huanjie_print::VoteBasis::new(Electorate::WorkersCongress, &rules);
+    n.body = "某某有限公司第三届监事会职工代表监事".to_owned();
+    n.turnout = Turnout {
+        registered: 30,
+        voted: 21,
+        returned: 21,
+        valid: 21,
+        void: 0,
+    };
+    n.positions = vec![PositionResult {
+        position: "职工代表监事".to_owned(),
+        seats: 1,
+        elected: vec![ElectedPerson {
+            name: "白雪".to_owned(),
+            gender: "女".to_owned(),
+            votes: 18,
+        }],
+    }];
+    let pages = render(&n.announcement());
+    assert_notice(
+        &pages,
+        "职工代表监事选举结果公告",
+        "R-BODY-6、R-SUP-1、R-CNT-2、R-CERT-1",
+        &[
+            "应到职工代表：30人",
+            "出席职工代表：21人",
+            "出席会议的职工代表达到全体职工代表的三分之二以上",
+            "获得全体职工代表过半数赞成票的下列人员当选为某某有限公司第三届监事会职工代表监事：",
+            "白雪",
+        ],
+    );
+    let all = squash(&pages.concat());
+    assert!(!all.contains("登记选民"), "{all}");
 }
 
 #[test]

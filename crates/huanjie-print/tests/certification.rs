@@ -47,6 +47,8 @@ fn certificate(name: &str, position: &str, votes: u64, number: &str) -> Election
         election_day: date(2026, 12, 20),
         votes,
         cast: 1987,
+        registered: 2345,
+        basis: huanjie_print::VoteBasis::VOTERS,
         number: number.to_owned(),
         committee_name: COMMITTEE.to_owned(),
         issue_date: date(2026, 12, 28),
@@ -198,6 +200,7 @@ fn report() -> ElectionReport {
             valid: 1960,
             void: 25,
         },
+        basis: huanjie_print::VoteBasis::VOTERS,
         valid: true,
         void_reasons: vec![],
         positions: vec![
@@ -407,4 +410,32 @@ fn sample_documents() {
         std::fs::write(&path, pdf).unwrap();
         println!("{}", path.display());
     }
+}
+
+/// R-SUP-1: the workers' congress's winner needs more than half of all
+/// representatives, and the certificate says so only when it is true.
+#[test]
+fn a_workers_congress_certificate_counts_all_representatives() {
+    use huanjie_core::electorate::Electorate;
+    let profile = huanjie_core::Profile::by_id("county-2006").unwrap();
+    let rules = Electorate::WorkersCongress.rules(&profile).unwrap();
+    let c = ElectionCertificate {
+        certificate_of: ElectedBody::SupervisoryBoard,
+        registered: 30,
+        cast: 20,
+        basis: huanjie_print::VoteBasis::new(Electorate::WorkersCongress, &rules),
+        ..certificate("王芳", "职工代表监事", 16, "2026-001")
+    };
+    assert!(
+        c.sentence()
+            .contains("获得全体职工代表过半数赞成票（16票）"),
+        "{}",
+        c.sentence()
+    );
+    let c = ElectionCertificate { votes: 15, ..c };
+    assert!(
+        c.sentence().contains("获得赞成票15票（全体职工代表30人）"),
+        "{}",
+        c.sentence()
+    );
 }

@@ -113,6 +113,19 @@ pub fn generate_roll_csv(
     generate_roll_with_errors(seed, residents, election_day, encoding, &[]).bytes
 }
 
+/// A roll of `residents` rows, every one sound, for a residents'
+/// representatives' election (R-REG-6): three representatives per
+/// residents' group, each an adult voter registered here, and no household
+/// representatives.
+pub fn generate_representatives_roll_csv(
+    seed: u64,
+    residents: usize,
+    election_day: NaiveDate,
+    encoding: Encoding,
+) -> Vec<u8> {
+    generate(seed, residents, election_day, encoding, &[], Some(3)).bytes
+}
+
 /// A roll of `residents` rows with one bad row per entry of `flaws`,
 /// spread through the file; the rest of the rows are sound. A roll too
 /// short to hold them all (fewer than three rows per flaw) gets only as
@@ -123,6 +136,17 @@ pub fn generate_roll_with_errors(
     election_day: NaiveDate,
     encoding: Encoding,
     flaws: &[Flaw],
+) -> GeneratedRoll {
+    generate(seed, residents, election_day, encoding, flaws, None)
+}
+
+fn generate(
+    seed: u64,
+    residents: usize,
+    election_day: NaiveDate,
+    encoding: Encoding,
+    flaws: &[Flaw],
+    representatives_per_group: Option<u32>,
 ) -> GeneratedRoll {
     let placed = flaws.len().min(residents / 3);
     // Flaw k at index (2k+1)·n / 2f: spread out, at least 3 apart.
@@ -144,6 +168,7 @@ pub fn generate_roll_with_errors(
     let sources: HashSet<usize> = copies.values().copied().collect();
 
     let mut g = Generator::new(seed, election_day);
+    g.representatives_per_group = representatives_per_group;
     let mut text = String::with_capacity(residents.saturating_mul(110));
     let headers: Vec<&str> = Column::ALL.iter().map(|c| c.zh()).collect();
     text.push_str(&headers.join(","));
@@ -406,6 +431,11 @@ struct Generator {
     household: usize,
     people: usize,
     ids: HashSet<u64>,
+    /// Some(k): the first k adult voters registered here in each group are
+    /// its residents' representatives, and no one is a household
+    /// representative (a representatives' election, R-REG-6).
+    representatives_per_group: Option<u32>,
+    representatives: HashMap<String, u32>,
 }
 
 impl Generator {
@@ -423,6 +453,8 @@ impl Generator {
             household: 0,
             people: 0,
             ids: HashSet::new(),
+            representatives_per_group: None,
+            representatives: HashMap::new(),
         }
     }
 
@@ -647,11 +679,27 @@ impl Generator {
         } else {
             ""
         };
-        let residents_rep = if adult && self.rng.chance(1_000) {
+        let mut residents_rep = if adult && self.rng.chance(1_000) {
             "是"
         } else {
             ""
         };
+        let mut household_rep = household_rep;
+        if let Some(per_group) = self.representatives_per_group {
+            household_rep = "";
+            let chosen = self
+                .representatives
+                .entry(spec.group.to_owned())
+                .or_default();
+            // 19 and over: 18 on the day whatever the birthday.
+            let voter = spec.age >= 19 && kind == Kind::Registered && deprived != "是";
+            residents_rep = if voter && *chosen < per_group {
+                *chosen += 1;
+                "是"
+            } else {
+                ""
+            };
+        }
         Person {
             name,
             male: spec.male,

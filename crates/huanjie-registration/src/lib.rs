@@ -59,7 +59,8 @@ pub use check::check_roll;
 pub use error::{HeaderCell, RollFileError};
 pub use format::SourceFormat;
 pub use generate::{
-    generate_roll_csv, generate_roll_with_errors, Encoding, Flaw, GeneratedRoll, InjectedFlaw,
+    generate_representatives_roll_csv, generate_roll_csv, generate_roll_with_errors, Encoding,
+    Flaw, GeneratedRoll, InjectedFlaw,
 };
 pub use read::read_roll;
 pub use report::{ExclusionCount, ImportReport, ImportSummary, RosterEntry, RowError};

@@ -10,7 +10,7 @@
 use chrono::NaiveDate;
 use huanjie_print::{
     ElectedBody, ElectedPerson, ElectionCertificate, ElectionReport, NistContest, NistInput,
-    NistRow, NistStatus, PositionResult, ResultsNotice, Turnout,
+    NistRow, NistStatus, PositionResult, ResultsNotice, Turnout, VoteBasis,
 };
 use huanjie_store::{BodyKind, Election, Store};
 use serde_json::Value;
@@ -179,8 +179,21 @@ impl Certified {
 fn elected_body(election: &Election) -> ElectedBody {
     match election.body_kind {
         BodyKind::SupervisoryCommittee => ElectedBody::SupervisoryCommittee,
-        _ => ElectedBody::ResidentsCommittee,
+        BodyKind::SupervisoryBoard => ElectedBody::SupervisoryBoard,
+        BodyKind::ResidentsCommittee | BodyKind::HomeownersCommittee => {
+            ElectedBody::ResidentsCommittee
+        }
     }
+}
+
+/// Who voted in `election`'s rounds and by which numbers, for the words
+/// of its results notice and certificates (R-CNT-3, R-SUP-1).
+pub async fn vote_basis(store: &dyn Store, election: &Election) -> Result<VoteBasis, HttpError> {
+    let electorate = crate::tally::electorate(store, election).await?;
+    let rules = electorate
+        .rules(&crate::registration::profile(election)?)
+        .map_err(|e| HttpError::Internal(anyhow::anyhow!("electorate parameters: {e}")))?;
+    Ok(VoteBasis::new(electorate, &rules))
 }
 
 /// The body as the documents name it: the election's title without its
@@ -194,10 +207,16 @@ fn body_name(election: &Election) -> String {
 }
 
 /// 选举结果公告.
-pub fn results_notice(election: &Election, c: &Certified, today: NaiveDate) -> ResultsNotice {
+pub fn results_notice(
+    election: &Election,
+    c: &Certified,
+    basis: VoteBasis,
+    today: NaiveDate,
+) -> ResultsNotice {
     ResultsNotice {
         info: crate::notices::info(election, today),
         elected_body: elected_body(election),
+        basis,
         body: body_name(election),
         election_day: election.election_day,
         turnout: c.turnout(),
@@ -210,9 +229,11 @@ pub fn results_notice(election: &Election, c: &Certified, today: NaiveDate) -> R
 pub fn certificates(
     election: &Election,
     c: &Certified,
+    basis: VoteBasis,
     today: NaiveDate,
 ) -> Vec<ElectionCertificate> {
     let cast = u(&c.result()["cast"]);
+    let registered = u(&c.result()["registered"]);
     let year = election.election_day.format("%Y");
     let mut out = Vec::new();
     for p in c.positions() {
@@ -225,6 +246,8 @@ pub fn certificates(
                 election_day: election.election_day,
                 votes: person.votes,
                 cast,
+                registered,
+                basis,
                 number: format!("{year}-{:03}", out.len() + 1),
                 committee_name: crate::pdf::committee_name(election),
                 issue_date: today,
@@ -243,6 +266,7 @@ pub async fn report(
     today: NaiveDate,
 ) -> Result<ElectionReport, HttpError> {
     let r = c.result();
+    let basis = vote_basis(store, election).await?;
     let reconciliation = crate::reconciliation::reconcile(store, election).await?;
     let stations = reconciliation
         .stations
@@ -284,12 +308,23 @@ pub async fn report(
         body: body_name(election),
         election_day: election.election_day,
         turnout: c.turnout(),
+        basis,
         valid: r["valid"].as_bool().unwrap_or(false),
+        // In words, with the rule: the quorum's words are the
+        // electorate's (R-CNT-3, or R-SUP-1 for the workers' congress).
         void_reasons: r["void_reasons"]
             .as_array()
             .into_iter()
             .flatten()
-            .filter_map(|v| v.as_str().map(str::to_owned))
+            .filter_map(Value::as_str)
+            .map(|rule| match rule {
+                huanjie_core::rule::CNT_2 => format!("收回的选票多于发出的选票（{rule}）"),
+                huanjie_core::rule::CNT_3 => {
+                    let cited = basis.electorate.quorum_rule();
+                    format!("{}（{cited}）", basis.quorum_failed_words())
+                }
+                other => other.to_owned(),
+            })
             .collect(),
         positions: c.positions(),
         further_election,

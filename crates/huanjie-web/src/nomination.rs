@@ -20,6 +20,7 @@ use huanjie_core::nomination::owners_committee;
 use huanjie_core::nomination::size::{self, Composition, WomenReport};
 use huanjie_core::nomination::staff::{self, StaffAssignment, StaffFacts};
 use huanjie_core::nomination::supervisory;
+use huanjie_core::nomination::supervisory_board;
 use huanjie_core::nomination::timeline::{self, ItemStatus, Milestone, Timing, Untimely};
 use huanjie_core::nomination::Position;
 use huanjie_core::rule;
@@ -101,6 +102,11 @@ explain!(committee::ElectionCommitteeRefusal<Uuid>, |r| match r {
 explain!(staff::StaffRefusal<Uuid>, |r| Some(*r.person()));
 explain!(Untimely);
 explain!(supervisory::SupervisoryRefusal<()>);
+explain!(supervisory_board::BoardRefusal<()>);
+explain!(supervisory_board::BoardRefusal<Uuid>, |r| match r {
+    supervisory_board::BoardRefusal::Holds { person, .. } => Some(*person),
+    _ => None,
+});
 explain!(owners_committee::OwnersCommitteeRefusal);
 explain!(supervisory::SupervisoryRefusal<Uuid>, |r| match r {
     supervisory::SupervisoryRefusal::Holds { person, .. }
@@ -246,6 +252,9 @@ pub struct Status {
     pub seat_plan: Option<SeatPlan>,
     /// R-BODY-1: what is wrong with the seats as they stand.
     pub seat_problems: Vec<RefusalView>,
+    /// R-BODY-6: a board of supervisors' whole size, once recorded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub board_size: Option<u32>,
     pub committee: Vec<CommitteeMember>,
     /// R-BODY-5: what is wrong with the committee as it stands (members
     /// who left not counted).
@@ -293,7 +302,12 @@ fn seat_problems(
         huanjie_store::BodyKind::HomeownersCommittee => {
             views(owners_committee::check_composition(composition))
         }
-        _ => views(size::check_composition(composition, rules)),
+        huanjie_store::BodyKind::SupervisoryBoard => {
+            views(supervisory_board::check_composition(composition))
+        }
+        huanjie_store::BodyKind::ResidentsCommittee => {
+            views(size::check_composition(composition, rules))
+        }
     }
 }
 
@@ -370,7 +384,8 @@ pub async fn status(
     let rules = &profile.nomination;
     let formula_members = size::size(households, &rules.committee);
     let composition = composition_of(&election.seats)?;
-    let seat_problems = seat_problems(election.body_kind, &composition, &rules.committee);
+    let mut seat_problems = seat_problems(election.body_kind, &composition, &rules.committee);
+    seat_problems.extend(board_problems(store, election, &composition, &profile).await?);
     let committee = store.list_committee_members(election.id).await?;
     let committee_problems =
         match committee::check(&committee_seats(&committee), &rules.election_committee) {
@@ -508,6 +523,7 @@ pub async fn status(
         seats: election.seats.clone(),
         seat_plan: store.seat_plan(election.id).await?,
         seat_problems,
+        board_size: store.board_size(election.id).await?.map(|b| b.board_size),
         committee,
         committee_problems,
         nominations,
@@ -544,16 +560,20 @@ pub async fn set_seats(
     let profile = profile(election)?;
     let rules = &profile.nomination.committee;
     let composition = composition_of(&request.seats)?;
-    let problems = seat_problems(election.body_kind, &composition, rules);
+    let mut problems = seat_problems(election.body_kind, &composition, rules);
+    // A board's employee seats against its recorded size (R-BODY-6); a
+    // size not yet recorded does not stop the seats being set.
+    problems.extend(
+        board_problems(store, election, &composition, &profile)
+            .await?
+            .into_iter()
+            .filter(|p| p.code != "board_size_missing"),
+    );
     if !problems.is_empty() {
         return Err(refuse_all(problems));
     }
     // The households formula (R-BODY-2) is the residents' committee's.
-    let own_rule = matches!(
-        election.body_kind,
-        huanjie_store::BodyKind::SupervisoryCommittee
-            | huanjie_store::BodyKind::HomeownersCommittee
-    );
+    let own_rule = election.body_kind != huanjie_store::BodyKind::ResidentsCommittee;
     let households = store.count_households(election.id).await?;
     let formula = size::size(households, rules);
     if !own_rule && composition.total() != formula && request.reason.trim().is_empty() {
@@ -784,6 +804,18 @@ pub async fn nominate(
             return Err(refuse_all(refused));
         }
     }
+    if election.body_kind == huanjie_store::BodyKind::SupervisoryBoard {
+        let offices = board_offices(store, election).await?;
+        let refused: Vec<RefusalView> = proposed
+            .nominees
+            .iter()
+            .filter_map(|n| supervisory_board::check_nominee(n.person, &offices).err())
+            .map(|r| view(&r, &names))
+            .collect();
+        if !refused.is_empty() {
+            return Err(refuse_all(refused));
+        }
+    }
     let mut void = None;
     let mut void_because = Vec::new();
     if let Err(refusals) = nominate::check(&proposed, &facts, &profile.nomination) {
@@ -889,6 +921,13 @@ pub async fn fix_formal_list(
     let today = today(now);
     let timing = timeline::check_formal_list_publication(today, election.election_day, &profile)
         .map_err(|u| untimely(&u))?;
+    // R-BODY-6: a board's employee seats are checked against its size
+    // before the list that fills them is fixed.
+    let board =
+        board_problems(store, election, &composition_of(&election.seats)?, &profile).await?;
+    if !board.is_empty() {
+        return Err(refuse_all(board));
+    }
     let papers = store.list_nominations(election.id).await?;
     let votes = store.preliminary_votes(election.id).await?;
     let grouped = nominees_by_position(election, &papers, &votes);
@@ -1317,30 +1356,142 @@ pub async fn record_recusal(
     by: &str,
     now: DateTime<Utc>,
 ) -> Result<huanjie_store::Recusal, HttpError> {
-    if election.body_kind != huanjie_store::BodyKind::SupervisoryCommittee {
-        return Err(RuleRefusal::new(
-            "not_supervisory",
+    let (office, rule_id) = match election.body_kind {
+        huanjie_store::BodyKind::SupervisoryCommittee => (
+            supervisory::BarringOffice::parse(request.office.trim()).map(|o| o.code()).ok_or_else(|| {
+                bad(
+                    "office",
+                    "职务（office）：应为 residents_committee（居民委员会成员）、party_organisation（社区党组织成员）或 finance_staff（社区财务人员）".into(),
+                    "office: must be residents_committee, party_organisation or finance_staff".into(),
+                )
+            })?,
             rule::BODY_4,
-            "回避情形只在居务监督委员会选举中登记".into(),
-            "recusals are recorded for a supervisory committee election only".into(),
-        )
-        .conflict()
-        .into());
-    }
-    let office = supervisory::BarringOffice::parse(request.office.trim()).ok_or_else(|| {
-        bad(
-            "office",
-            "职务（office）：应为 residents_committee（居民委员会成员）、party_organisation（社区党组织成员）或 finance_staff（社区财务人员）".into(),
-            "office: must be residents_committee, party_organisation or finance_staff".into(),
-        )
-    })?;
-    let resident = resolve(store, election, "resident", &request.resident, rule::BODY_4).await?;
+        ),
+        huanjie_store::BodyKind::SupervisoryBoard => (
+            supervisory_board::BoardOffice::parse(request.office.trim()).map(|o| o.code()).ok_or_else(|| {
+                bad(
+                    "office",
+                    "职务（office）：应为 company_director（公司董事）或 senior_manager（公司高级管理人员）".into(),
+                    "office: must be company_director or senior_manager".into(),
+                )
+            })?,
+            rule::BODY_6,
+        ),
+        _ => {
+            return Err(RuleRefusal::new(
+                "not_supervisory",
+                rule::BODY_4,
+                "回避情形只在居务监督委员会或监事会（职工代表监事）选举中登记".into(),
+                "recusals are recorded for a supervisory committee or board election only".into(),
+            )
+            .conflict()
+            .into())
+        }
+    };
+    let resident = resolve(store, election, "resident", &request.resident, rule_id).await?;
     let recusal = huanjie_store::Recusal {
         resident,
-        office: office.code().to_owned(),
+        office: office.to_owned(),
         recorded_by: by.to_owned(),
         recorded_at: now,
     };
     store.record_recusal(election.id, &recusal).await?;
     Ok(recusal)
+}
+
+// --- the board of supervisors (R-BODY-6) ----------------------------------------------
+
+/// The recorded offices that bar a board election's nominees (directors,
+/// senior managers).
+async fn board_offices(
+    store: &dyn Store,
+    election: &Election,
+) -> Result<
+    std::collections::BTreeMap<Uuid, std::collections::BTreeSet<supervisory_board::BoardOffice>>,
+    HttpError,
+> {
+    let mut offices: std::collections::BTreeMap<Uuid, std::collections::BTreeSet<_>> =
+        std::collections::BTreeMap::new();
+    for r in store.list_recusals(election.id).await? {
+        if let Some(office) = supervisory_board::BoardOffice::parse(&r.office) {
+            offices.entry(r.resident).or_default().insert(office);
+        }
+    }
+    Ok(offices)
+}
+
+/// R-BODY-6: what stands between a board election's employee seats and its
+/// formal list: the board's size not recorded, or the employee seats not
+/// its share of it. Empty for any other body.
+async fn board_problems(
+    store: &dyn Store,
+    election: &Election,
+    composition: &Composition,
+    profile: &huanjie_core::Profile,
+) -> Result<Vec<RefusalView>, HttpError> {
+    if election.body_kind != huanjie_store::BodyKind::SupervisoryBoard {
+        return Ok(Vec::new());
+    }
+    let none = HashMap::new();
+    let Some(size) = store.board_size(election.id).await? else {
+        return Ok(vec![view(
+            &supervisory_board::BoardRefusal::<()>::SizeNotRecorded,
+            &none,
+        )]);
+    };
+    Ok(
+        match supervisory_board::check_board(
+            size.board_size,
+            composition.members,
+            &profile.workers_congress,
+        ) {
+            Ok(()) => Vec::new(),
+            Err(rs) => rs.iter().map(|r| view(r, &none)).collect(),
+        },
+    )
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct BoardRequest {
+    /// Every supervisor, employee representatives and others (≥3).
+    pub board_size: u32,
+}
+
+/// R-BODY-6: records the board of supervisors' whole size, checked with
+/// the employee seats: at least the profile's minimum, and the employee
+/// supervisors at least its share. Refused once the formal list is fixed.
+pub async fn set_board_size(
+    store: &dyn Store,
+    election: &Election,
+    request: &BoardRequest,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<huanjie_store::BoardSize, HttpError> {
+    if election.body_kind != huanjie_store::BodyKind::SupervisoryBoard {
+        return Err(RuleRefusal::new(
+            "not_board",
+            rule::BODY_6,
+            "监事会成员总数只在职工代表监事选举中登记".into(),
+            "a board size is recorded for an employee supervisors' election only".into(),
+        )
+        .conflict()
+        .into());
+    }
+    let profile = profile(election)?;
+    let composition = composition_of(&election.seats)?;
+    if let Err(rs) = supervisory_board::check_board(
+        request.board_size,
+        composition.members,
+        &profile.workers_congress,
+    ) {
+        let none = HashMap::new();
+        return Err(refuse_all(rs.iter().map(|r| view(r, &none)).collect()));
+    }
+    let size = huanjie_store::BoardSize {
+        board_size: request.board_size,
+        set_by: by.to_owned(),
+        set_at: now,
+    };
+    store.set_board_size(election.id, &size).await?;
+    Ok(size)
 }

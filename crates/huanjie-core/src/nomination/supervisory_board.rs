@@ -62,6 +62,8 @@ impl BoardOffice {
 pub enum BoardRefusal<K> {
     #[error("R-BODY-6: the workers' congress elects employee supervisors only (member seats)")]
     Positions,
+    #[error("R-BODY-6: the board's whole size is not recorded")]
+    SizeNotRecorded,
     #[error("R-BODY-6: the board of supervisors has at least {min} members, not {size}")]
     TooSmall { size: u32, min: u32 },
     #[error("R-BODY-6: {employees} employee supervisors cannot sit on a board of {size}")]
@@ -84,6 +86,7 @@ impl<K> BoardRefusal<K> {
     pub fn code(&self) -> &'static str {
         match self {
             BoardRefusal::Positions => "board_positions",
+            BoardRefusal::SizeNotRecorded => "board_size_missing",
             BoardRefusal::TooSmall { .. } => "board_size",
             BoardRefusal::MoreThanBoard { .. } => "board_employee_seats",
             BoardRefusal::EmployeeShare { .. } => "board_employee_share",
@@ -96,6 +99,9 @@ impl<K> BoardRefusal<K> {
         match self {
             BoardRefusal::Positions => {
                 "职工代表大会只选举职工代表监事（委员席位），监事会主席由监事会选举".into()
+            }
+            BoardRefusal::SizeNotRecorded => {
+                "尚未登记监事会成员总数：职工代表监事的比例须对照总数核定".into()
             }
             BoardRefusal::TooSmall { size, min } => {
                 format!("监事会成员不得少于{min}人，现为{size}人")
@@ -121,6 +127,10 @@ impl<K> BoardRefusal<K> {
     pub fn message_en(&self) -> String {
         match self {
             BoardRefusal::Positions => "the workers' congress elects employee supervisors only (member seats); the board chooses its chair".into(),
+            BoardRefusal::SizeNotRecorded => {
+                "the board's whole size is not recorded: the employees' share is checked against it"
+                    .into()
+            }
             BoardRefusal::TooSmall { size, min } => {
                 format!("the board of supervisors has at least {min} members, not {size}")
             }

@@ -57,6 +57,11 @@ pub struct ElectionCertificate {
     pub votes: u64,
     /// The ballots cast in that round (void ones included, R-CNT-5).
     pub cast: u64,
+    /// Everyone on that round's list (the workers' congress's winner
+    /// needs more than half of them, R-SUP-1).
+    pub registered: u64,
+    /// Who voted, and by which numbers.
+    pub basis: super::VoteBasis,
     /// 证书编号: 2026-幸福-001.
     pub number: String,
     /// 某某社区居民委员会换届选举委员会: signs the certificate.
@@ -71,11 +76,30 @@ impl ElectionCertificate {
     /// module docs for a winner without a majority).
     pub fn sentence(&self) -> String {
         let day = zh::date(self.election_day);
-        let majority = u128::from(self.votes) * 2 > u128::from(self.cast);
-        let votes = if majority {
-            format!("获得参加投票选民过半数赞成票（{}票）", self.votes)
+        let base = match self.basis.win_base {
+            huanjie_core::profile::WinBase::Registered => self.registered,
+            _ => self.cast,
+        };
+        let votes = if self.basis.win.is_met(self.votes, base) {
+            format!(
+                "获得{}赞成票（{}票）",
+                self.basis.majority_words(),
+                self.votes
+            )
+        } else if self.basis.win_base == huanjie_core::profile::WinBase::Registered {
+            format!(
+                "获得赞成票{}票（全体{}{}人）",
+                self.votes,
+                self.basis.people(),
+                self.registered
+            )
         } else {
-            format!("获得赞成票{}票（参加投票选民{}人）", self.votes, self.cast)
+            format!(
+                "获得赞成票{}票（参加投票{}{}人）",
+                self.votes,
+                self.basis.people(),
+                self.cast
+            )
         };
         format!(
             "{}同志于{day}在{}选举中，{votes}，当选为{}{}。\n特发此证。",
@@ -162,6 +186,7 @@ pub fn certificates_pdf(
     }
     let title = match certs.first().map(|c| c.certificate_of) {
         Some(ElectedBody::SupervisoryCommittee) => "当选证书（居务监督委员会）".to_owned(),
+        Some(ElectedBody::SupervisoryBoard) => "当选证书（职工代表监事）".to_owned(),
         _ => "当选证书".to_owned(),
     };
     let title = match certs.first() {

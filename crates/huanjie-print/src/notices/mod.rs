@@ -47,7 +47,7 @@ pub use polling::{
     PollingNotice, PollingStation,
 };
 pub use report::ElectionReport;
-pub use results::{ElectedBody, ElectedPerson, PositionResult, ResultsNotice, Turnout};
+pub use results::{ElectedBody, ElectedPerson, PositionResult, ResultsNotice, Turnout, VoteBasis};
 
 use crate::{zh, Announcement, AnnouncementTable, Block, CellAlign, PrintError, TableColumn};
 use chrono::NaiveDate;

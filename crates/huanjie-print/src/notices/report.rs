@@ -19,6 +19,8 @@ pub struct ElectionReport {
     pub election_day: NaiveDate,
     /// The figures of the vote (R-CNT-2, R-CNT-3).
     pub turnout: Turnout,
+    /// Who voted, and by which numbers (the words of the report).
+    pub basis: super::VoteBasis,
     /// Whether the committee confirmed the election valid (R-CERT-1).
     pub valid: bool,
     /// Why it is void, when it is not valid ("收回的选票多于发出的选票",
@@ -70,9 +72,10 @@ impl ElectionReport {
         };
 
         blocks.push(heading("投票情况"));
+        let (registered, voted) = self.basis.labels();
         blocks.push(Block::KeyValues(vec![
-            ("登记选民".to_owned(), format!("{}人", t.registered)),
-            ("参加投票".to_owned(), format!("{}人", t.voted)),
+            (registered, format!("{}人", t.registered)),
+            (voted, format!("{}人", t.voted)),
             ("收回选票".to_owned(), format!("{}张", t.returned)),
             ("有效票".to_owned(), format!("{}张", t.valid)),
             ("无效票".to_owned(), format!("{}张", t.void)),
@@ -80,11 +83,10 @@ impl ElectionReport {
 
         blocks.push(heading("选举有效性"));
         if self.valid {
-            blocks.push(Block::Paragraph(
-                "参加投票的选民超过登记选民的半数，收回的选票不多于发出的选票，经选举委员会\
-                 确认，选举有效。"
-                    .to_owned(),
-            ));
+            blocks.push(Block::Paragraph(format!(
+                "{}，收回的选票不多于发出的选票，经选举委员会确认，选举有效。",
+                self.basis.turnout_words()
+            )));
         } else if self.void_reasons.is_empty() {
             blocks.push(Block::Paragraph(
                 "经选举委员会确认，本次选举无效。".to_owned(),
@@ -104,8 +106,14 @@ impl ElectionReport {
         if self.valid {
             let total: usize = self.positions.iter().map(|p| p.elected.len()).sum();
             blocks.push(Block::Paragraph(format!(
-                "获得参加投票选民过半数赞成票的下列人员当选为{}成员，共{total}人：",
-                self.body
+                "获得{}赞成票的下列人员当选为{}{}，共{total}人：",
+                self.basis.majority_words(),
+                self.body,
+                if self.basis.electorate == huanjie_core::electorate::Electorate::WorkersCongress {
+                    ""
+                } else {
+                    "成员"
+                }
             )));
             for p in &self.positions {
                 blocks.push(numbered_table(

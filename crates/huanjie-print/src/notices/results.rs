@@ -4,6 +4,9 @@
 use super::{frame, numbered_table, NoticeInfo};
 use crate::{zh, Announcement, Block, CellAlign};
 use chrono::NaiveDate;
+use huanjie_core::electorate::Electorate;
+use huanjie_core::profile::{CountingRules, WinBase};
+use huanjie_core::Threshold;
 
 /// Which body a results notice is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -12,6 +15,114 @@ pub enum ElectedBody {
     ResidentsCommittee,
     /// 居务监督委员会 (R-BODY-4): 居务监督委员会选举结果公告.
     SupervisoryCommittee,
+    /// 监事会的职工代表监事 (R-BODY-6, R-SUP-1): 职工代表监事选举结果公告.
+    SupervisoryBoard,
+}
+
+/// Who voted and by which numbers, for the words of the notice and the
+/// certificates: "参加投票的选民超过登记选民的半数" for the voters,
+/// "出席会议的职工代表达到全体职工代表的三分之二以上" for the workers'
+/// congress (R-CNT-3, R-CNT-5, R-SUP-1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VoteBasis {
+    pub electorate: Electorate,
+    /// The share of the list who must vote (R-CNT-3, R-SUP-1).
+    pub turnout: Threshold,
+    /// A winner's share of `win_base` (R-CNT-5, R-SUP-1).
+    pub win: Threshold,
+    pub win_base: WinBase,
+}
+
+impl VoteBasis {
+    /// Registered voters, more than half voting, a winner more than half
+    /// of those who voted: the residents' committee's usual numbers.
+    pub const VOTERS: VoteBasis = VoteBasis {
+        electorate: Electorate::Voters,
+        turnout: Threshold::MORE_THAN_HALF,
+        win: Threshold::MORE_THAN_HALF,
+        win_base: WinBase::Voted,
+    };
+
+    /// The numbers `rules` count by (a profile's, with the electorate's
+    /// parameters applied).
+    pub fn new(electorate: Electorate, rules: &CountingRules) -> VoteBasis {
+        VoteBasis {
+            electorate,
+            turnout: rules.turnout,
+            win: rules.win,
+            win_base: rules.win_base,
+        }
+    }
+
+    /// 选民, 代表, 职工代表.
+    pub(crate) fn people(&self) -> &'static str {
+        match self.electorate {
+            Electorate::Voters => "选民",
+            Electorate::Representatives => "代表",
+            Electorate::WorkersCongress => "职工代表",
+        }
+    }
+
+    /// The notice's two first rows: 登记选民 / 参加投票, or 应到代表 /
+    /// 出席代表 for a meeting.
+    pub(crate) fn labels(&self) -> (String, String) {
+        match self.electorate {
+            Electorate::Voters => ("登记选民".into(), "参加投票".into()),
+            _ => (
+                format!("应到{}", self.people()),
+                format!("出席{}", self.people()),
+            ),
+        }
+    }
+
+    /// "参加投票的选民超过登记选民的半数", "出席会议的职工代表达到全体职工
+    /// 代表的三分之二以上".
+    pub fn turnout_words(&self) -> String {
+        match self.electorate {
+            Electorate::Voters => format!("参加投票的选民{}", reaches(self.turnout, "登记选民")),
+            _ => format!(
+                "出席会议的{}{}",
+                self.people(),
+                reaches(self.turnout, &format!("全体{}", self.people()))
+            ),
+        }
+    }
+
+    /// Why a round without its quorum is void: "参加投票的选民未超过登记
+    /// 选民的半数", "出席会议的职工代表未达到全体职工代表的三分之二".
+    pub fn quorum_failed_words(&self) -> String {
+        let met = self.turnout_words();
+        let met = met.strip_suffix("以上").unwrap_or(&met);
+        for verb in ["超过", "达到"] {
+            if let Some(at) = met.find(verb) {
+                return format!("{}未{}", &met[..at], &met[at..]);
+            }
+        }
+        format!("{met}（未满足）")
+    }
+
+    /// "参加投票选民过半数", "全体职工代表过半数": whose votes a winner
+    /// needs, and how many.
+    pub fn majority_words(&self) -> String {
+        let whose = match self.win_base {
+            WinBase::Registered => format!("全体{}", self.people()),
+            WinBase::Voted | WinBase::Cast => format!("参加投票{}", self.people()),
+        };
+        format!("{whose}{}", huanjie_core::threshold::zh(self.win))
+    }
+}
+
+/// "超过登记选民的半数", "达到全体代表的三分之二以上" (民法典 art. 1259:
+/// 超过 excludes the number, 以上 includes it).
+fn reaches(t: Threshold, whole: &str) -> String {
+    let words = huanjie_core::threshold::zh(t);
+    if let Some(share) = words.strip_prefix("超过") {
+        format!("超过{whole}的{share}")
+    } else if words == "过半数" {
+        format!("超过{whole}的半数")
+    } else {
+        format!("达到{whole}的{words}")
+    }
 }
 
 /// The figures of the vote, as counted (R-CNT-2, R-CNT-3).
@@ -54,6 +165,8 @@ pub struct PositionResult {
 pub struct ResultsNotice {
     pub info: NoticeInfo,
     pub elected_body: ElectedBody,
+    /// Who voted, and by which numbers (the words of the notice).
+    pub basis: VoteBasis,
     /// The body as named on the notice: 某某社区第十二届居民委员会.
     pub body: String,
     pub election_day: NaiveDate,
@@ -80,7 +193,12 @@ impl ResultsNotice {
                 "居务监督委员会选举结果公告",
                 "R-BODY-4、R-CNT-2、R-CNT-3、R-CNT-5、R-CERT-1",
             ),
+            ElectedBody::SupervisoryBoard => (
+                "职工代表监事选举结果公告",
+                "R-BODY-6、R-SUP-1、R-CNT-2、R-CERT-1",
+            ),
         };
+        let (registered, voted) = self.basis.labels();
         let t = self.turnout;
         let day = zh::date(self.election_day);
         let mut blocks = vec![
@@ -90,21 +208,26 @@ impl ResultsNotice {
             )),
             Block::Heading("一、投票情况".to_owned()),
             Block::KeyValues(vec![
-                ("登记选民".to_owned(), format!("{}人", t.registered)),
-                ("参加投票".to_owned(), format!("{}人", t.voted)),
+                (registered, format!("{}人", t.registered)),
+                (voted, format!("{}人", t.voted)),
                 ("收回选票".to_owned(), format!("{}张", t.returned)),
                 ("有效票".to_owned(), format!("{}张", t.valid)),
                 ("无效票".to_owned(), format!("{}张", t.void)),
             ]),
-            Block::Paragraph(
-                "参加投票的选民超过登记选民的半数，收回的选票不多于发出的选票，经本委员会确认，\
-                 选举有效。"
-                    .to_owned(),
-            ),
+            Block::Paragraph(format!(
+                "{}，收回的选票不多于发出的选票，经本委员会确认，选举有效。",
+                self.basis.turnout_words()
+            )),
             Block::Heading("二、当选人员".to_owned()),
             Block::Paragraph(format!(
-                "获得参加投票选民过半数赞成票的下列人员当选为{}成员：",
-                self.body
+                "获得{}赞成票的下列人员当选为{}{}：",
+                self.basis.majority_words(),
+                self.body,
+                if self.elected_body == ElectedBody::SupervisoryBoard {
+                    ""
+                } else {
+                    "成员"
+                }
             )),
         ];
         let mut short = Vec::new();

@@ -339,14 +339,20 @@ pub async fn document(
     match kind.as_str() {
         "results" | "certificates" if !valid => Err(void()),
         "results" => pdf(
-            crate::documents::results_notice(&election, &certified, today)
-                .announcement()
-                .to_pdf(fonts()?),
+            crate::documents::results_notice(
+                &election,
+                &certified,
+                crate::documents::vote_basis(&*state.store, &election).await?,
+                today,
+            )
+            .announcement()
+            .to_pdf(fonts()?),
             rule::CERT_1,
             "results.pdf",
         ),
         "certificates" => {
-            let certificates = crate::documents::certificates(&election, &certified, today);
+            let basis = crate::documents::vote_basis(&*state.store, &election).await?;
+            let certificates = crate::documents::certificates(&election, &certified, basis, today);
             if certificates.is_empty() {
                 return Err(RuleRefusal::new(
                     "no_one_elected",

@@ -57,6 +57,27 @@ pub async fn set_seats(
     Ok(Json(to_json(&plan)?))
 }
 
+/// `PUT /elections/{id}/board` `{"board_size"}`: a board of supervisors'
+/// whole size, checked with the employee seats (R-BODY-6).
+pub async fn set_board_size(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(election_id): Path<String>,
+    ApiJson(input): ApiJson<nom::BoardRequest>,
+) -> Result<Json<Value>, HttpError> {
+    principal.require_committee()?;
+    let election = election_for(&state, &principal, &election_id).await?;
+    let size = nom::set_board_size(
+        &*state.store,
+        &election,
+        &input,
+        &principal.username(),
+        state.clock.now(),
+    )
+    .await?;
+    Ok(Json(to_json(&size)?))
+}
+
 /// `POST /elections/{id}/committee-members` `{"name","gender","role","resident"}`.
 pub async fn add_member(
     State(state): State<AppState>,
