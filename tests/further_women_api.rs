@@ -570,6 +570,23 @@ async fn a_members_seat_becomes_the_line_and_another_further_is_required(app: Te
         html.contains("须另行选举"),
         "R-CNT-8: the page does not say so"
     );
+
+    // The term: the woman sits in one of the members' seats; 3 are vacant.
+    let term = ok(
+        &call(&app, Method::GET, &format!("{e}/term"), &token, None).await,
+        StatusCode::OK,
+    );
+    let vacant = |position: &str| {
+        term["vacancies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["position"] == position)
+            .unwrap()["seats"]
+            .clone()
+    };
+    assert_eq!(vacant("member"), 3, "R-CNT-8: {term}");
+    assert_eq!(vacant("director"), 0, "{term}");
     app.stop().await.unwrap();
 }
 

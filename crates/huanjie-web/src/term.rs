@@ -206,12 +206,27 @@ pub async fn term(store: &dyn Store, election: &Election) -> Result<Term, HttpEr
             }
         }
     }
+    let sitting_as = |position: &str| {
+        let n = members.iter().filter(|m| m.position == position).count();
+        u32::try_from(n).unwrap_or(u32::MAX)
+    };
+    // R-CNT-8: a further election may make one of the members' seats a
+    // women's line; whoever it elects beyond the general round's
+    // women's-member seats sits in a members' seat.
+    let women_seats = election
+        .seats
+        .iter()
+        .find(|s| s.position == "women_member")
+        .map_or(0, |s| s.seats);
+    let on_members_seats = sitting_as("women_member").saturating_sub(women_seats);
     let vacancies = election
         .seats
         .iter()
         .map(|s| {
-            let sitting = members.iter().filter(|m| m.position == s.position).count();
-            let sitting = u32::try_from(sitting).unwrap_or(u32::MAX);
+            let mut sitting = sitting_as(&s.position);
+            if s.position == "member" {
+                sitting = sitting.saturating_add(on_members_seats);
+            }
             (s.position.clone(), s.seats.saturating_sub(sitting))
         })
         .collect();
