@@ -202,6 +202,7 @@ ordinary_area = ">1/2"
 ordinary_owners = ">1/2"
 special_area = ">=3/4"
 special_owners = ">=3/4"
+committee_ranking = "owners_then_area"
 [workers_congress]
 quorum = ">=2/3"
 win = ">1/2"

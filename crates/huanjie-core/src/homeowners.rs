@@ -30,6 +30,10 @@ use serde::{Deserialize, Serialize};
 use crate::rule;
 use crate::threshold::Threshold;
 
+pub mod committee;
+
+pub use committee::CommitteeRanking;
+
 /// The profile's numbers for the homeowners' assembly (R-OWN-1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -48,6 +52,9 @@ pub struct HomeownersRules {
     pub special_area: Threshold,
     /// … and of the participating owners (three quarters each).
     pub special_owners: Threshold,
+    /// Electing the committee: how the seats go when more candidates pass
+    /// than there are seats (the sources leave it to the assembly's rules).
+    pub committee_ranking: CommitteeRanking,
 }
 
 /// Exclusive floor area in hundredths of a square metre (0.01 m²).
@@ -560,6 +567,7 @@ mod tests {
             ordinary_owners: ">1/2".parse().unwrap(),
             special_area: ">=3/4".parse().unwrap(),
             special_owners: ">=3/4".parse().unwrap(),
+            committee_ranking: CommitteeRanking::OwnersThenArea,
         }
     }
 
