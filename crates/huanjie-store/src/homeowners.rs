@@ -103,3 +103,51 @@ pub(crate) fn owners_from_rows(
     }
     Ok(out)
 }
+
+// --- electing the committee (R-OWN-1, R-BODY-6) -----------------------------
+
+/// A committee election to put to the assembly: its seats and candidates.
+/// Each candidate becomes an ordinary matter of the assembly, so every
+/// owner's vote on a candidate is an ordinary vote, one per owner.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewCommitteeElection {
+    pub title: String,
+    /// Checked by the caller (R-BODY-6: 5–11, odd); stored as given.
+    pub seats: u32,
+    /// In ballot order; distinct.
+    pub candidates: Vec<String>,
+}
+
+/// One candidate and the matter its votes are recorded on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommitteeCandidate {
+    /// 1, 2, … in ballot order.
+    pub number: u32,
+    pub name: String,
+    pub matter: u32,
+}
+
+/// A stored committee election, numbered per election.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommitteeElection {
+    pub number: u32,
+    pub title: String,
+    pub seats: u32,
+    pub candidates: Vec<CommitteeCandidate>,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One owner's ballot in a committee election: a choice per candidate
+/// named (by candidate number), recorded together or not at all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommitteeBallot {
+    pub owner: u32,
+    pub mode: VoteMode,
+    pub choices: Vec<(u32, Choice)>,
+}
+
+/// What `Conflict` says (with the owner's number after it) when a vote
+/// would give an owner more votes for candidates than the election has
+/// seats (R-OWN-1, R-BODY-6).
+pub const TOO_MANY_FOR: &str = "homeowners: more votes for candidates than seats: owner";

@@ -39,6 +39,9 @@ pub use homeowners::{
     HomeownerMatter, HomeownerRegister, HomeownerVote, MatterKind, Unit, Vote, MATTERS_EXIST,
     NO_REGISTER, VOTED_ALREADY,
 };
+pub use homeowners::{
+    CommitteeBallot, CommitteeCandidate, CommitteeElection, NewCommitteeElection, TOO_MANY_FOR,
+};
 pub use nomination::*;
 pub use observers::ObserverAccess;
 pub use polling::*;
@@ -1173,6 +1176,35 @@ pub trait Store: Send + Sync + 'static {
         &self,
         election_id: Uuid,
         matter: u32,
+    ) -> StoreResult<Vec<HomeownerVote>>;
+
+    // --- electing the homeowners' committee (R-OWN-1, R-BODY-6) --------------
+    /// Numbers and stores a committee election in ONE transaction, one
+    /// ordinary matter per candidate; `Conflict` ([`NO_REGISTER`]) before a
+    /// register is imported.
+    async fn add_committee_election(
+        &self,
+        election_id: Uuid,
+        new: &NewCommitteeElection,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<CommitteeElection>;
+    /// The election's committee elections, by number, candidates in
+    /// ballot order.
+    async fn committee_elections(&self, election_id: Uuid) -> StoreResult<Vec<CommitteeElection>>;
+    /// Records one owner's ballot in ONE transaction, all of it or none:
+    /// `NotFound` for an unknown committee election, candidate or owner;
+    /// `Conflict` ([`TOO_MANY_FOR`]) when the owner would then have more
+    /// votes for candidates than seats, ([`VOTED_ALREADY`]) when the owner
+    /// has voted on any of the candidates already. `record_homeowner_vote`
+    /// on a candidate's matter keeps the same limit.
+    async fn record_committee_ballot(
+        &self,
+        election_id: Uuid,
+        committee: u32,
+        ballot: &CommitteeBallot,
+        by: &str,
+        now: DateTime<Utc>,
     ) -> StoreResult<Vec<HomeownerVote>>;
 }
 

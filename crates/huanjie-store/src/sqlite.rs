@@ -44,6 +44,7 @@ use huanjie_core::profile::RegistrationRules;
 mod audit;
 mod ballots;
 mod certification;
+mod homeowner_committee;
 mod homeowners;
 mod nomination;
 mod observers;
@@ -1250,6 +1251,34 @@ impl Store for SqliteStore {
         matter: u32,
     ) -> StoreResult<Vec<crate::HomeownerVote>> {
         homeowners::votes(self, election_id, matter).await
+    }
+
+    async fn add_committee_election(
+        &self,
+        election_id: Uuid,
+        new: &crate::NewCommitteeElection,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<crate::CommitteeElection> {
+        homeowner_committee::add(self, election_id, new, by, now).await
+    }
+
+    async fn committee_elections(
+        &self,
+        election_id: Uuid,
+    ) -> StoreResult<Vec<crate::CommitteeElection>> {
+        homeowner_committee::list(self, election_id).await
+    }
+
+    async fn record_committee_ballot(
+        &self,
+        election_id: Uuid,
+        committee: u32,
+        ballot: &crate::CommitteeBallot,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<crate::HomeownerVote>> {
+        homeowner_committee::record_ballot(self, election_id, committee, ballot, by, now).await
     }
 }
 

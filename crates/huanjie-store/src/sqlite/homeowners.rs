@@ -268,6 +268,14 @@ pub(super) async fn record_vote(
             vote.owner
         )));
     }
+    // A candidate's matter in a committee election: no more votes for
+    // candidates than seats (R-OWN-1, R-BODY-6).
+    if let Err(e) =
+        super::homeowner_committee::check_for_votes(&mut tx, election_id, matter, vote.owner).await
+    {
+        tx.rollback().await?;
+        return Err(e);
+    }
     tx.commit().await?;
     Ok(HomeownerVote {
         matter,
