@@ -27,6 +27,8 @@ use serde_json::json;
 
 use crate::error::{HttpError, RuleRefusal};
 
+pub mod committee;
+
 /// The longest matter title.
 const TITLE_MAX: usize = 200;
 
@@ -526,6 +528,9 @@ pub async fn record_vote(
         Ok(v) => Ok(v),
         Err(StoreError::Conflict(m)) if m.starts_with(VOTED_ALREADY) => {
             Err(voted_already(owner.number, &owner.name))
+        }
+        Err(StoreError::Conflict(m)) if m.starts_with(huanjie_store::TOO_MANY_FOR) => {
+            Err(committee::too_many_for_matter(store, election, matter, owner).await)
         }
         Err(e) => Err(e.into()),
     }

@@ -25,7 +25,7 @@ use super::roll::election_for;
 use super::{to_json, ApiJson};
 use crate::auth::Principal;
 use crate::error::HttpError;
-use crate::homeowners::{self, MatterRequest, VoteRequest};
+use crate::homeowners::{self, committee, MatterRequest, VoteRequest};
 use crate::state::AppState;
 
 fn matter_number(raw: &str) -> Result<u32, HttpError> {
@@ -134,5 +134,88 @@ pub async fn vote(
     Ok((
         StatusCode::CREATED,
         Json(json!({ "vote": to_json(&recorded)?, "matter": to_json(&view)? })),
+    ))
+}
+
+// --- electing the homeowners' committee (R-OWN-1, R-BODY-6) -----------------
+//
+// - `GET|POST /elections/{id}/homeowners/committees` (`{"title", "seats":
+//   5–11 odd, "candidates": [names]}`, committee): every committee election
+//   with its outcome;
+// - `GET /elections/{id}/homeowners/committees/{number}`: one, with each
+//   candidate's area and owners for, why a candidate failed, the elected,
+//   a tie at the last seat and the seats left unfilled;
+// - `POST /elections/{id}/homeowners/committees/{number}/ballots`
+//   (`{"owner", "mode", "for": [candidate numbers], "against": [...]}`,
+//   committee): one owner's ballot, at most as many "for" as seats.
+
+/// `GET /elections/{id}/homeowners/committees`.
+pub async fn committees(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(election_id): Path<String>,
+) -> Result<Json<Value>, HttpError> {
+    principal.require_reader()?;
+    let election = election_for(&state, &principal, &election_id).await?;
+    let list = committee::committees(&*state.store, &election).await?;
+    Ok(Json(json!({ "committees": to_json(&list)? })))
+}
+
+/// `POST /elections/{id}/homeowners/committees` (committee).
+pub async fn add_committee(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(election_id): Path<String>,
+    ApiJson(input): ApiJson<committee::CommitteeRequest>,
+) -> Result<(StatusCode, Json<Value>), HttpError> {
+    principal.require_committee()?;
+    let election = election_for(&state, &principal, &election_id).await?;
+    let c = committee::add_committee(
+        &*state.store,
+        &election,
+        &input,
+        &principal.username(),
+        state.clock.now(),
+    )
+    .await?;
+    let view = committee::committee(&*state.store, &election, c.number).await?;
+    Ok((StatusCode::CREATED, Json(to_json(&view)?)))
+}
+
+/// `GET /elections/{id}/homeowners/committees/{number}`.
+pub async fn show_committee(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((election_id, number)): Path<(String, String)>,
+) -> Result<Json<Value>, HttpError> {
+    principal.require_reader()?;
+    let election = election_for(&state, &principal, &election_id).await?;
+    let view = committee::committee(&*state.store, &election, matter_number(&number)?).await?;
+    Ok(Json(to_json(&view)?))
+}
+
+/// `POST /elections/{id}/homeowners/committees/{number}/ballots` (committee).
+pub async fn committee_ballot(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((election_id, number)): Path<(String, String)>,
+    ApiJson(input): ApiJson<committee::BallotRequest>,
+) -> Result<(StatusCode, Json<Value>), HttpError> {
+    principal.require_committee()?;
+    let election = election_for(&state, &principal, &election_id).await?;
+    let number = matter_number(&number)?;
+    let votes = committee::record_ballot(
+        &*state.store,
+        &election,
+        number,
+        &input,
+        &principal.username(),
+        state.clock.now(),
+    )
+    .await?;
+    let view = committee::committee(&*state.store, &election, number).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "votes": to_json(&votes)?, "committee": to_json(&view)? })),
     ))
 }

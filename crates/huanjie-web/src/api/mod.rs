@@ -353,6 +353,18 @@ pub fn routes() -> Router<AppState> {
             "/elections/{election_id}/homeowners/matters/{number}/votes",
             post(homeowners::vote),
         )
+        .route(
+            "/elections/{election_id}/homeowners/committees",
+            get(homeowners::committees).post(homeowners::add_committee),
+        )
+        .route(
+            "/elections/{election_id}/homeowners/committees/{number}",
+            get(homeowners::show_committee),
+        )
+        .route(
+            "/elections/{election_id}/homeowners/committees/{number}/ballots",
+            post(homeowners::committee_ballot),
+        )
         .route("/roll-template.csv", get(roll::template_csv))
         .route("/roll-template.xlsx", get(roll::template_xlsx))
         .fallback(not_found)
