@@ -827,6 +827,17 @@ messages! {
     ho_vote_flash => "已录入表决票。", "Vote recorded.";
     ho_votes => "已投票业主", "Votes";
     ho_all_voted => "所有业主都已对本事项表决。", "Every owner has voted on this matter.";
+
+    // --- board of supervisors (监事会, R-BODY-6) ----------------------------------
+    brd_title => "监事会成员总数", "The board's whole size";
+    brd_intro => "职工代表大会只选举职工代表监事；其余监事由股东会选举。监事会成员不少于{}人，职工代表监事应占{}。在此登记监事会成员总数（全体监事），职工代表监事的席位据此核对。", "The workers' congress elects the employee supervisors only; the shareholders elect the others. The board has at least {} members, the employee supervisors {} of them. Record the board's whole size (every supervisor) here; the employee seats are checked against it.";
+    brd_size => "监事会成员总数", "Supervisors in all";
+    brd_not_recorded => "尚未登记", "Not recorded yet";
+    brd_recorded => "登记人 / 时间", "Recorded by / at";
+    brd_submit => "登记监事会成员总数", "Record the board's size";
+    rcs_intro_board => "公司董事、高级管理人员不得兼任监事。在此登记谁担任这些职务；提名时据此审查。", "A director or senior manager of the company may not sit on the board of supervisors. Record here who holds these offices; nominations are checked against them.";
+    rcs_office_company_director => "公司董事", "Director of the company";
+    rcs_office_senior_manager => "公司高级管理人员", "Senior manager of the company";
 }
 
 /// The two interface languages.

@@ -212,6 +212,10 @@ pub fn routes() -> Router<AppState> {
             post(nomination::record_recusal),
         )
         .route(
+            "/elections/{election_id}/nomination/board",
+            post(nomination::set_board_size),
+        )
+        .route(
             "/elections/{election_id}/sample-audits",
             get(sampling::show).post(sampling::start),
         )

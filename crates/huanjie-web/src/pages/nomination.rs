@@ -20,6 +20,7 @@ use axum::Form;
 use huanjie_collation::StrokeCollator;
 use huanjie_core::nomination::formal::{Formal, Replacement};
 use huanjie_core::nomination::supervisory::BarringOffice;
+use huanjie_core::nomination::supervisory_board::BoardOffice;
 use huanjie_core::nomination::timeline::{DeadlineKind, Status as Due};
 use huanjie_store::{
     CandidateStatus, CommitteeRole, Election, NominationKind, PositionSeats, StaffRole,
@@ -170,11 +171,38 @@ struct NominationPage {
     staff: Vec<StaffRow>,
     staff_roles: Vec<(&'static str, &'static str)>,
     timeline: Vec<TimelineRow>,
-    /// A supervisory committee election: the recusals section (R-BODY-4).
+    /// A supervisory committee (R-BODY-4) or board of supervisors
+    /// (R-BODY-6) election: the recusals section, with its rule, its
+    /// words and the offices that bar that body.
     supervisory: bool,
+    recusal_rule: &'static str,
+    recusal_intro: &'static str,
     recusals: Vec<RecusalRow>,
     offices: Vec<(&'static str, &'static str)>,
+    /// A board of supervisors' election: its whole size (R-BODY-6).
+    board: Option<BoardBlock>,
 }
+
+/// The board of supervisors' whole size (R-BODY-6): the profile's rule in
+/// words, the size as recorded (by whom, when), and what is wrong with the
+/// employee seats against it, shown together because each problem is
+/// about the size (the seats' own problems stay with the seats).
+struct BoardBlock {
+    intro: String,
+    size: Option<u32>,
+    recorded: String,
+    problems: Vec<ProblemRow>,
+}
+
+/// The codes of `supervisory_board::BoardRefusal` about the board's size
+/// against its seats (R-BODY-6), which `nom::status` adds to the seat
+/// problems; the page shows them in the board's block instead.
+const BOARD_PROBLEMS: [&str; 4] = [
+    "board_size_missing",
+    "board_size",
+    "board_employee_seats",
+    "board_employee_share",
+];
 
 fn pick(lang: Lang, zh: &str, en: &str) -> String {
     match lang {
@@ -388,6 +416,55 @@ fn office_label(office: BarringOffice, t: &Texts) -> &'static str {
     }
 }
 
+fn board_office_label(office: BoardOffice, t: &Texts) -> &'static str {
+    match office {
+        BoardOffice::CompanyDirector => t.rcs_office_company_director,
+        BoardOffice::SeniorManager => t.rcs_office_senior_manager,
+    }
+}
+
+/// A recorded office in words, whichever body's it is.
+fn any_office_label(code: &str, t: &Texts) -> &'static str {
+    BarringOffice::parse(code)
+        .map(|o| office_label(o, t))
+        .or_else(|| BoardOffice::parse(code).map(|o| board_office_label(o, t)))
+        .unwrap_or("")
+}
+
+/// The board block of a board of supervisors' election: the profile's
+/// minimum and share, the recorded size and the board's problems.
+async fn board_block(
+    state: &AppState,
+    election: &Election,
+    profile: &huanjie_core::Profile,
+    problems: &[RefusalView],
+    lang: Lang,
+) -> Result<BoardBlock, HttpError> {
+    let t = lang.texts();
+    let rules = &profile.workers_congress;
+    let share = match lang {
+        Lang::Zh => huanjie_core::threshold::zh(rules.employee_share),
+        Lang::En => rules.employee_share.to_string(),
+    };
+    let recorded = state.store.board_size(election.id).await?;
+    Ok(BoardBlock {
+        intro: fill(t.brd_intro, &[&rules.board_min.to_string(), &share]),
+        size: recorded.as_ref().map(|b| b.board_size),
+        recorded: recorded.as_ref().map_or_else(String::new, |b| {
+            format!(
+                "{} · {}",
+                b.set_by,
+                super::count::china_time(b.set_at, "%Y-%m-%d %H:%M")
+            )
+        }),
+        problems: problems
+            .iter()
+            .filter(|r| BOARD_PROBLEMS.contains(&r.code))
+            .map(|r| problem(r, lang))
+            .collect(),
+    })
+}
+
 /// The recorded recusals with the residents' names; whole resident IDs
 /// for the committee only, masked for observers (as on the registration
 /// page).
@@ -412,7 +489,7 @@ async fn recusal_rows(
             } else {
                 huanjie_core::resident_id::mask(&id)
             },
-            office: BarringOffice::parse(&r.office).map_or("", |o| office_label(o, t)),
+            office: any_office_label(&r.office, t),
             recorded: format!(
                 "{} · {}",
                 r.recorded_by,
@@ -610,7 +687,14 @@ async fn view(
         })
         .collect();
 
-    let supervisory = election.body_kind == huanjie_store::BodyKind::SupervisoryCommittee;
+    let is_board = election.body_kind == huanjie_store::BodyKind::SupervisoryBoard;
+    let supervisory =
+        is_board || election.body_kind == huanjie_store::BodyKind::SupervisoryCommittee;
+    let board = if is_board {
+        Some(board_block(state, election, &profile, &status.seat_problems, lang).await?)
+    } else {
+        None
+    };
     let recusals = if supervisory {
         recusal_rows(state, principal, election, t).await?
     } else {
@@ -654,6 +738,7 @@ async fn view(
         seat_problems: status
             .seat_problems
             .iter()
+            .filter(|r| !is_board || !BOARD_PROBLEMS.contains(&r.code))
             .map(|r| problem(r, lang))
             .collect(),
         members,
@@ -716,11 +801,29 @@ async fn view(
             .map(|i| timeline_row(i, lang))
             .collect(),
         supervisory,
+        recusal_rule: if is_board {
+            huanjie_core::rule::BODY_6
+        } else {
+            huanjie_core::rule::BODY_4
+        },
+        recusal_intro: if is_board {
+            t.rcs_intro_board
+        } else {
+            t.rcs_intro
+        },
         recusals,
-        offices: BarringOffice::ALL
-            .into_iter()
-            .map(|o| (o.code(), office_label(o, t)))
-            .collect(),
+        offices: if is_board {
+            BoardOffice::ALL
+                .into_iter()
+                .map(|o| (o.code(), board_office_label(o, t)))
+                .collect()
+        } else {
+            BarringOffice::ALL
+                .into_iter()
+                .map(|o| (o.code(), office_label(o, t)))
+                .collect()
+        },
+        board,
     })
 }
 
@@ -880,6 +983,57 @@ pub async fn set_seats(
         |state, election, by| async move {
             let request = form.request(lang)?;
             nom::set_seats(&*state.store, &election, &request, &by, state.clock.now()).await?;
+            Ok(String::new())
+        },
+    )
+    .await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct BoardForm {
+    #[serde(default)]
+    board_size: String,
+}
+
+impl BoardForm {
+    fn request(&self, lang: Lang) -> Result<nom::BoardRequest, HttpError> {
+        let label = lang.texts().brd_size;
+        let n = whole_number("board_size", label, &self.board_size)?.ok_or_else(|| {
+            bad_request(
+                "required",
+                format!("{label}（board_size）：必须填写"),
+                "board_size: required".into(),
+            )
+        })?;
+        let board_size = u32::try_from(n).map_err(|_| {
+            bad_request(
+                "too_many",
+                format!("{label}：人数过大"),
+                "board_size: too large".into(),
+            )
+        })?;
+        Ok(nom::BoardRequest { board_size })
+    }
+}
+
+/// `POST /elections/{id}/nomination/board`: a board of supervisors' whole
+/// size, checked with the employee seats (R-BODY-6).
+pub async fn set_board_size(
+    State(state): State<AppState>,
+    principal: MaybePrincipal,
+    lang: Lang,
+    Path(election_id): Path<String>,
+    Form(form): Form<BoardForm>,
+) -> Result<Response, PageError> {
+    step(
+        state,
+        principal,
+        lang,
+        election_id,
+        "board",
+        |state, election, by| async move {
+            let request = form.request(lang)?;
+            nom::set_board_size(&*state.store, &election, &request, &by, state.clock.now()).await?;
             Ok(String::new())
         },
     )
@@ -1128,7 +1282,8 @@ pub async fn appoint_staff(
 }
 
 /// `POST /elections/{id}/nomination/recusals`: a resident holds an office
-/// that bars them from the supervisory committee (R-BODY-4).
+/// that bars them from the supervisory committee (R-BODY-4) or the board
+/// of supervisors (R-BODY-6).
 pub async fn record_recusal(
     State(state): State<AppState>,
     principal: MaybePrincipal,
