@@ -527,6 +527,21 @@ async fn representatives_without_their_quorum(app: TestApp) {
         "{report}"
     );
     assert!(report.contains("应到代表"), "{report}");
+    // And so does the outcome page.
+    let reply = app
+        .client()
+        .get(app.url(&format!("{e}/outcome")))
+        .header("cookie", format!("huanjie_session={token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), StatusCode::OK);
+    let html = reply.text().await.unwrap();
+    assert!(
+        html.contains("出席会议的代表未超过全体代表的三分之二（R-CNT-3）"),
+        "{html}"
+    );
+    assert!(!html.contains("参加投票的选民未过半数"), "{html}");
     app.stop().await.unwrap();
 }
 

@@ -37,10 +37,6 @@ use crate::error::{HttpError, Message, RuleRefusal};
 use crate::i18n::{fill, Lang, Texts};
 use crate::tally::{RoundCandidate, RoundContest};
 
-/// How long after the round before a further election may be held
-/// (R-CNT-7; BJ-2012 says 15, which a profile would carry).
-pub const WITHIN_DAYS: u64 = 30;
-
 #[derive(Debug, Clone, Deserialize)]
 pub struct RoundRequest {
     /// `further` or `tie-break`.
@@ -81,19 +77,22 @@ pub async fn create(
         }
     };
     let day = request.election_day.unwrap_or(parent.election_day);
-    if day < parent.election_day || day > parent.election_day + chrono::Days::new(WITHIN_DAYS) {
+    // R-CNT-7: the same day or within the profile's days (30; BJ-2012: 15).
+    let within = crate::registration::profile(parent)?
+        .counting
+        .further_election_within_days;
+    let last = parent.election_day + chrono::Days::new(u64::from(within));
+    if day < parent.election_day || day > last {
         return Err(refuse(
             "round_day",
             rule::CNT_7,
             format!(
-                "另行选举应在当日或{WITHIN_DAYS}日内举行（{} 至 {}）",
-                parent.election_day,
-                parent.election_day + chrono::Days::new(WITHIN_DAYS)
+                "另行选举应在当日或{within}日内举行（{} 至 {last}）",
+                parent.election_day
             ),
             format!(
-                "a further round is held the same day or within {WITHIN_DAYS} days ({} to {})",
-                parent.election_day,
-                parent.election_day + chrono::Days::new(WITHIN_DAYS)
+                "a further round is held the same day or within {within} days ({} to {last})",
+                parent.election_day
             ),
         ));
     }

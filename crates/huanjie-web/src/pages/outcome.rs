@@ -129,7 +129,9 @@ fn position_label(code: &str, t: &Texts) -> String {
     .to_owned()
 }
 
-fn result_view(r: &RoundResult, t: &Texts) -> ResultView {
+/// `quorum_failed`: R-CNT-3's words for this round's electorate (the
+/// voters', or a meeting's quorum of representatives).
+fn result_view(r: &RoundResult, t: &Texts, quorum_failed: &str) -> ResultView {
     let contests: Vec<ContestView> = r
         .contests
         .iter()
@@ -174,7 +176,7 @@ fn result_view(r: &RoundResult, t: &Texts) -> ResultView {
             .map(|rule| {
                 let words = match *rule {
                     huanjie_core::rule::CNT_2 => t.oc_void_cnt2,
-                    huanjie_core::rule::CNT_3 => t.oc_void_cnt3,
+                    huanjie_core::rule::CNT_3 => quorum_failed,
                     _ => "",
                 };
                 format!("{words}（{rule}）")
@@ -314,7 +316,16 @@ async fn view(
         Err(e @ HttpError::Internal(_)) => return Err(e),
         Err(e) => (None, Some(refusal_alert(&e, lang))),
     };
-    let result = counted.as_ref().map(|r| result_view(r, t));
+    let basis = crate::documents::vote_basis(store, election).await?;
+    let quorum_failed = match (basis.electorate, lang) {
+        (huanjie_core::electorate::Electorate::Voters, _) => t.oc_void_cnt3.to_owned(),
+        (_, Lang::Zh) => basis.quorum_failed_words(),
+        (_, Lang::En) => format!(
+            "fewer representatives present than the quorum ({} of all)",
+            basis.turnout
+        ),
+    };
+    let result = counted.as_ref().map(|r| result_view(r, t, &quorum_failed));
     let round_code = election
         .round
         .as_ref()
