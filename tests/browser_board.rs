@@ -116,6 +116,12 @@ async fn the_committee_records_the_board_size_and_a_director_on_the_nomination_p
     sign_in(c, &app, "chair").await;
     c.goto(&app.url(&nomination)).await.unwrap();
 
+    // The seats form offers the employee supervisors' seats only, and no
+    // households formula (R-BODY-2 is the residents' committee's).
+    assert_eq!(count(c, "input[name^=seats_]").await, 1);
+    assert_eq!(count(c, "#seats-member").await, 1);
+    assert_eq!(count(c, "#nom-formula").await, 0);
+
     // Nothing recorded: the board's problem in words, beside the seats.
     let heading = text_of(c, "#board h3").await;
     assert!(

@@ -147,6 +147,8 @@ struct NominationPage {
     flash: Option<String>,
     households: u64,
     formula_members: u32,
+    /// The households formula (R-BODY-2) is the residents' committee's.
+    formula_applies: bool,
     seats: Vec<SeatRow>,
     seats_total: u32,
     seat_reason: String,
@@ -530,9 +532,17 @@ async fn view(
     }
 
     let women_line = profile.nomination.committee.women_member_line;
+    // The positions each body elects: the workers' congress elects
+    // employee supervisors only (R-BODY-6), the supervisory committee a
+    // chair and members (R-BODY-4).
+    let offered = |code: &str| match election.body_kind {
+        huanjie_store::BodyKind::SupervisoryBoard => code == "member",
+        huanjie_store::BodyKind::SupervisoryCommittee => matches!(code, "director" | "member"),
+        _ => code != "women_member" || women_line,
+    };
     let seat_inputs = POSITIONS
         .into_iter()
-        .filter(|code| *code != "women_member" || women_line)
+        .filter(|code| offered(code))
         .map(|code| SeatInput {
             code,
             label: position_label(code, lang),
@@ -720,6 +730,7 @@ async fn view(
         flash,
         households: status.households,
         formula_members: status.formula_members,
+        formula_applies: election.body_kind == huanjie_store::BodyKind::ResidentsCommittee,
         seats: status
             .seats
             .iter()
