@@ -828,6 +828,24 @@ messages! {
     ho_votes => "已投票业主", "Votes";
     ho_all_voted => "所有业主都已对本事项表决。", "Every owner has voted on this matter.";
 
+    // --- electing the homeowners' committee (R-OWN-1, R-BODY-6) ------------
+    hoc_title => "业主委员会选举", "Electing the homeowners' committee";
+    hoc_heading => "第{}次选举：{}", "Committee election {}: {}";
+    hoc_seats => "应选{}名；每名业主最多同意{}名候选人（R-OWN-1、R-BODY-6）。", "{} seats; each owner may vote for at most {} candidates (R-OWN-1, R-BODY-6).";
+    hoc_ranking => "通过的候选人多于应选名额时的排序（配置文件）：{}", "Ranking when more candidates pass than there are seats (profile): {}";
+    hoc_owners_then_area => "同意人数多者在前，人数相同按同意面积", "more owners in favour first, then more area";
+    hoc_area_then_owners => "同意面积多者在前，面积相同按同意人数", "more area in favour first, then more owners";
+    hoc_ballots => "{}名业主投票", "{} owners voted";
+    hoc_candidate => "候选人", "Candidate";
+    hoc_for_owners => "同意人数", "Owners for";
+    hoc_for_area => "同意面积（㎡）", "Area for (m²)";
+    hoc_rank => "名次", "Place";
+    hoc_standing => "结果", "Outcome";
+    hoc_elected => "当选", "Elected";
+    hoc_tied => "票数相同，争最后席位：由业主大会决定", "Level for the last seat: for the assembly to settle";
+    hoc_ranked_out => "通过，但名次在应选名额之外", "Passed, ranked below the seats";
+    hoc_failed => "未通过", "Not passed";
+
     // --- board of supervisors (监事会, R-BODY-6) ----------------------------------
     brd_title => "监事会成员总数", "The board's whole size";
     brd_intro => "职工代表大会只选举职工代表监事；其余监事由股东会选举。监事会成员不少于{}人，职工代表监事应占{}。在此登记监事会成员总数（全体监事），职工代表监事的席位据此核对。", "The workers' congress elects the employee supervisors only; the shareholders elect the others. The board has at least {} members, the employee supervisors {} of them. Record the board's whole size (every supervisor) here; the employee seats are checked against it.";

@@ -22,12 +22,15 @@ use super::count::no_store;
 use super::{election_of, refusal_alert, render, Chrome, PageError};
 use crate::auth::{MaybePrincipal, Principal};
 use crate::error::{HttpError, Message};
+use crate::homeowners::committee::{self as committees, CommitteeView};
 use crate::homeowners::{
     self as service, threshold_words, MatterRequest, MatterView, RegisterView, ResultView,
     VoteRequest,
 };
 use crate::i18n::{fill, Lang, Texts};
 use crate::state::AppState;
+use huanjie_core::homeowners::committee::Standing;
+use huanjie_core::homeowners::CommitteeRanking;
 
 struct Row {
     label: &'static str,
@@ -63,6 +66,83 @@ struct MatterBlock {
     action: String,
 }
 
+/// One candidate's line in a committee election's outcome.
+struct CandidateRow {
+    number: u32,
+    name: String,
+    /// Place among those who passed (equal share one), or empty.
+    rank: String,
+    owners_for: u64,
+    area_for: String,
+    standing: &'static str,
+    /// `elected`, `tied`, `ranked_out`, `failed` (for styling and tests).
+    class: &'static str,
+    /// Why a candidate failed, in words (empty when passed).
+    why: String,
+}
+
+/// A committee election's outcome (R-OWN-1, R-BODY-6).
+struct CommitteeBlock {
+    number: u32,
+    heading: String,
+    seats: String,
+    ranking: String,
+    ballots: String,
+    summary: String,
+    candidates: Vec<CandidateRow>,
+}
+
+fn committee_block(c: &CommitteeView, lang: Lang) -> CommitteeBlock {
+    let t = lang.texts();
+    let seats = c.seats.to_string();
+    CommitteeBlock {
+        number: c.number,
+        heading: fill(t.hoc_heading, &[&c.number.to_string(), &c.title]),
+        seats: fill(t.hoc_seats, &[&seats, &seats]),
+        ranking: fill(
+            t.hoc_ranking,
+            &[match c.ranking {
+                CommitteeRanking::OwnersThenArea => t.hoc_owners_then_area,
+                CommitteeRanking::AreaThenOwners => t.hoc_area_then_owners,
+            }],
+        ),
+        ballots: fill(t.hoc_ballots, &[&c.ballots.to_string()]),
+        summary: match lang {
+            Lang::Zh => c.summary.clone(),
+            Lang::En => c.summary_en.clone(),
+        },
+        candidates: c
+            .candidates
+            .iter()
+            .map(|x| {
+                let (standing, class) = match x.standing {
+                    Standing::Elected => (t.hoc_elected, "elected"),
+                    Standing::Tied => (t.hoc_tied, "tied"),
+                    Standing::RankedOut => (t.hoc_ranked_out, "ranked_out"),
+                    Standing::Failed => (t.hoc_failed, "failed"),
+                };
+                CandidateRow {
+                    number: x.number,
+                    name: x.name.clone(),
+                    rank: x.rank.map(|r| r.to_string()).unwrap_or_default(),
+                    owners_for: x.result.for_.owners,
+                    area_for: x.result.for_.area.clone(),
+                    standing,
+                    class,
+                    why: if x.result.passed {
+                        String::new()
+                    } else {
+                        match lang {
+                            Lang::Zh => x.result.summary.clone(),
+                            Lang::En => x.result.summary_en.clone(),
+                        }
+                    },
+                }
+            })
+            .collect(),
+    }
+}
+
 #[derive(Template)]
 #[template(path = "homeowners.html")]
 struct HomeownersPage {
@@ -77,6 +157,7 @@ struct HomeownersPage {
     register: Option<RegisterView>,
     can_import: bool,
     matters: Vec<MatterBlock>,
+    committees: Vec<CommitteeBlock>,
 }
 
 fn rows(r: &ResultView, t: &Texts) -> Vec<Row> {
@@ -217,6 +298,7 @@ async fn page(
     let committee = reader(principal, election)?;
     let register = service::register(&*state.store, election).await?;
     let matters = service::matters(&*state.store, election).await?;
+    let elections = committees::committees(&*state.store, election).await?;
     let path = format!("/elections/{}/homeowners", election.id);
     Ok(HomeownersPage {
         chrome: Chrome::new(lang, &path, Some(principal)),
@@ -232,6 +314,7 @@ async fn page(
             .iter()
             .map(|m| block(election, m, register.as_ref(), lang))
             .collect(),
+        committees: elections.iter().map(|c| committee_block(c, lang)).collect(),
         register,
     })
 }
