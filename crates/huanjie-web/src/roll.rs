@@ -11,7 +11,9 @@ use huanjie_core::counting::Gender;
 use huanjie_core::profile::Profile;
 use huanjie_core::registration::Column;
 use huanjie_core::rule;
-use huanjie_registration::{check_roll, read_roll, ImportSummary, RosterEntry, RowError};
+use huanjie_registration::{
+    check_roll, read_roll, ImportReport, ImportSummary, RosterEntry, RowError,
+};
 use huanjie_store::{Election, NewResident, RollOutcome, Store};
 use serde::Serialize;
 
@@ -67,13 +69,23 @@ pub async fn import(
     let profile = Profile::builtin(&election.profile)
         .ok_or_else(|| RollImportError::UnknownProfile(election.profile.clone()))?;
     let day = election.election_day;
+    // Reading, checking and turning the rows into the store's records take
+    // seconds of CPU for a big roll: on the blocking pool, not on an async
+    // worker.
     let checked = tokio::task::spawn_blocking(move || {
-        read_roll(&bytes).map(|roll| check_roll(&roll, day, &profile.registration))
+        read_roll(&bytes).map(|roll| {
+            let report = check_roll(&roll, day, &profile.registration);
+            drop(roll);
+            let summary = report.summary(SAMPLE_PER_KIND);
+            let accepted = report.is_accepted();
+            let residents = (accepted && !dry_run).then(|| new_residents(report));
+            (summary, accepted, residents)
+        })
     })
     .await
     .map_err(|_| RollImportError::Checker)?;
-    let report = match checked {
-        Ok(report) => report,
+    let (mut summary, accepted, residents) = match checked {
+        Ok(checked) => checked,
         Err(file) => {
             return Ok(RollImport {
                 accepted: false,
@@ -88,29 +100,15 @@ pub async fn import(
             })
         }
     };
-    let mut summary = report.summary(SAMPLE_PER_KIND);
-    if !report.is_accepted() || dry_run {
+    let Some(residents) = residents else {
         return Ok(RollImport {
-            accepted: report.is_accepted(),
+            accepted,
             written: false,
             dry_run,
             file_error: None,
             summary,
         });
-    }
-    // The report is consumed: each resident's text moves into the store's
-    // record instead of being copied (a million rows held once, not twice).
-    let residents: Vec<NewResident> = report
-        .voters
-        .into_iter()
-        .map(|entry| new_resident(entry, None))
-        .chain(
-            report
-                .not_registered
-                .into_iter()
-                .map(|(entry, exclusion)| new_resident(entry, Some(exclusion.code()))),
-        )
-        .collect();
+    };
     match store.replace_roll(election.id, &residents, now).await? {
         RollOutcome::Imported { .. } => Ok(RollImport {
             accepted: true,
@@ -160,6 +158,42 @@ fn empty_summary() -> ImportSummary {
         not_registered_sample: Vec::new(),
         errors: Vec::new(),
     }
+}
+
+/// The store's records of an accepted report, in the report's order. The
+/// report is consumed: each resident's text moves into the record instead
+/// of being copied (a million rows held once, not twice); the voters are
+/// converted on two threads (about 0.5 s on one for 1M rows).
+fn new_residents(report: ImportReport) -> Vec<NewResident> {
+    let mut voters = report.voters;
+    let second = voters.split_off(voters.len() / 2);
+    let (mut first, second) = std::thread::scope(|s| {
+        let second = s.spawn(move || {
+            second
+                .into_iter()
+                .map(|entry| new_resident(entry, None))
+                .collect::<Vec<_>>()
+        });
+        let first: Vec<NewResident> = voters
+            .into_iter()
+            .map(|entry| new_resident(entry, None))
+            .collect();
+        (first, second.join())
+    });
+    let second = match second {
+        Ok(second) => second,
+        // A panic on the other thread is a bug; carry it on here.
+        Err(panic) => std::panic::resume_unwind(panic),
+    };
+    first.reserve(second.len() + report.not_registered.len());
+    first.extend(second);
+    first.extend(
+        report
+            .not_registered
+            .into_iter()
+            .map(|(entry, exclusion)| new_resident(entry, Some(exclusion.code()))),
+    );
+    first
 }
 
 fn new_resident(entry: RosterEntry, exclusion: Option<&str>) -> NewResident {
