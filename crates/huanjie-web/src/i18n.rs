@@ -845,6 +845,20 @@ messages! {
     hoc_tied => "票数相同，争最后席位：由业主大会决定", "Level for the last seat: for the assembly to settle";
     hoc_ranked_out => "通过，但名次在应选名额之外", "Passed, ranked below the seats";
     hoc_failed => "未通过", "Not passed";
+    hoc_new => "提交业主委员会选举", "Put a committee election to the assembly";
+    hoc_new_title => "选举名称", "Title";
+    hoc_new_seats => "应选席位（5至11名的单数，R-BODY-6）", "Seats (5 to 11, an odd number; R-BODY-6)";
+    hoc_new_candidates => "候选人（每行一名）", "Candidates (one name per line)";
+    hoc_add => "提交表决", "Put to the assembly";
+    hoc_added_flash => "已提交业主委员会选举。", "Committee election put to the assembly.";
+    hoc_record_ballot => "录入一名业主的选票", "Record one owner's ballot";
+    hoc_ballot_hint => "对每名候选人选择赞成、反对或弃权（默认弃权）；赞成的不得超过应选席位数{}名（R-OWN-1、R-BODY-6）。", "For each candidate choose for, against or abstain (abstain unless marked); at most {} for, as many as there are seats (R-OWN-1, R-BODY-6).";
+    hoc_yes => "赞成", "For";
+    hoc_no => "反对", "Against";
+    hoc_abstain => "弃权", "Abstain";
+    hoc_record => "录入选票", "Record the ballot";
+    hoc_ballot_flash => "已录入选票。", "Ballot recorded.";
+    hoc_all_voted => "所有业主都已在本次选举中投票。", "Every owner has voted in this election.";
 
     // --- board of supervisors (监事会, R-BODY-6) ----------------------------------
     brd_title => "监事会成员总数", "The board's whole size";

@@ -8,7 +8,11 @@
 //! put), puts matters and records each owner's vote, written as received
 //! or in person as cast; observers read. Every form calls the same use
 //! case as the API (`crate::homeowners`); a refusal is shown in words with
-//! its rule id.
+//! its rule id. The committee also puts an election of the homeowners'
+//! committee (业主委员会选举) to the assembly and records each owner's
+//! ballot in it ([`committee`]).
+
+pub mod committee;
 
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
@@ -90,12 +94,37 @@ struct CommitteeBlock {
     ballots: String,
     summary: String,
     candidates: Vec<CandidateRow>,
+    /// Owners with no vote on any of its candidates yet: one ballot each.
+    open: Vec<OwnerChoice>,
+    /// Where the ballot form posts.
+    action: String,
+    /// The form's reminder of the limit on 赞成 (R-OWN-1, R-BODY-6).
+    ballot_hint: String,
 }
 
-fn committee_block(c: &CommitteeView, lang: Lang) -> CommitteeBlock {
+fn committee_block(
+    election: &Election,
+    c: &CommitteeView,
+    matters: &[MatterView],
+    register: Option<&RegisterView>,
+    lang: Lang,
+) -> CommitteeBlock {
     let t = lang.texts();
     let seats = c.seats.to_string();
+    // A candidate is an assembly matter: whoever voted on any of them has
+    // used their one ballot (the store refuses a second one).
+    let voted: Vec<u32> = matters
+        .iter()
+        .filter(|m| c.candidates.iter().any(|x| x.matter == m.number))
+        .flat_map(|m| m.votes.iter().map(|v| v.owner))
+        .collect();
     CommitteeBlock {
+        open: owner_choices(register, |n| voted.contains(&n)),
+        action: format!(
+            "/elections/{}/homeowners/committees/{}/ballots",
+            election.id, c.number
+        ),
+        ballot_hint: fill(t.hoc_ballot_hint, &[&seats]),
         number: c.number,
         heading: fill(t.hoc_heading, &[&c.number.to_string(), &c.title]),
         seats: fill(t.hoc_seats, &[&seats, &seats]),
@@ -194,18 +223,7 @@ fn block(
         huanjie_core::homeowners::VoteMode::Written => t.ho_written,
         huanjie_core::homeowners::VoteMode::InPerson => t.ho_in_person,
     };
-    let open = register
-        .map(|r| {
-            r.owners
-                .iter()
-                .filter(|o| !m.votes.iter().any(|v| v.owner == o.number))
-                .map(|o| OwnerChoice {
-                    number: o.number,
-                    label: format!("{} · {}（{} ㎡）", o.number, o.name, o.area),
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let open = owner_choices(register, |n| m.votes.iter().any(|v| v.owner == n));
     MatterBlock {
         number: m.number,
         heading: fill(t.ho_matter, &[&m.number.to_string(), &m.title]),
@@ -247,6 +265,22 @@ fn block(
             election.id, m.number
         ),
     }
+}
+
+/// The register's owners who have not voted yet, for a form's select.
+fn owner_choices(register: Option<&RegisterView>, voted: impl Fn(u32) -> bool) -> Vec<OwnerChoice> {
+    register
+        .map(|r| {
+            r.owners
+                .iter()
+                .filter(|o| !voted(o.number))
+                .map(|o| OwnerChoice {
+                    number: o.number,
+                    label: format!("{} · {}（{} ㎡）", o.number, o.name, o.area),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Committee members and observers; a clerk's token is for one station.
@@ -314,7 +348,10 @@ async fn page(
             .iter()
             .map(|m| block(election, m, register.as_ref(), lang))
             .collect(),
-        committees: elections.iter().map(|c| committee_block(c, lang)).collect(),
+        committees: elections
+            .iter()
+            .map(|c| committee_block(election, c, &matters, register.as_ref(), lang))
+            .collect(),
         register,
     })
 }
@@ -324,6 +361,10 @@ pub struct Params {
     imported: Option<String>,
     matter: Option<u32>,
     voted: Option<u32>,
+    /// A committee election was put (its number).
+    committee: Option<u32>,
+    /// A ballot was recorded in a committee election (its number).
+    ballot: Option<u32>,
 }
 
 /// `GET /elections/{id}/homeowners`.
@@ -345,6 +386,10 @@ pub async fn show(
         Some(t.ho_vote_flash.to_owned())
     } else if params.matter.is_some() {
         Some(t.ho_matter_flash.to_owned())
+    } else if params.ballot.is_some() {
+        Some(t.hoc_ballot_flash.to_owned())
+    } else if params.committee.is_some() {
+        Some(t.hoc_added_flash.to_owned())
     } else {
         None
     };

@@ -253,6 +253,14 @@ pub fn routes() -> Router<AppState> {
             "/elections/{election_id}/homeowners/matters/{number}/votes",
             post(homeowners::vote),
         )
+        .route(
+            "/elections/{election_id}/homeowners/committees",
+            post(homeowners::committee::add),
+        )
+        .route(
+            "/elections/{election_id}/homeowners/committees/{number}/ballots",
+            post(homeowners::committee::ballot),
+        )
         .route("/assets/count.js", get(crate::assets::count_js))
         .route("/assets/count.css", get(crate::assets::count_css))
         .route(
