@@ -36,11 +36,11 @@ pub use audit::{AuditError, MAX_AUDIT_PAGE};
 pub use ballots::*;
 pub use certification::*;
 pub use homeowners::{
-    HomeownerMatter, HomeownerRegister, HomeownerVote, MatterKind, Unit, Vote, MATTERS_EXIST,
-    NO_REGISTER, VOTED_ALREADY,
+    CommitteeBallot, CommitteeCandidate, CommitteeElection, NewCommitteeElection, TOO_MANY_FOR,
 };
 pub use homeowners::{
-    CommitteeBallot, CommitteeCandidate, CommitteeElection, NewCommitteeElection, TOO_MANY_FOR,
+    HomeownerMatter, HomeownerRegister, HomeownerVote, MatterKind, Unit, Vote, MATTERS_EXIST,
+    NO_REGISTER, VOTED_ALREADY,
 };
 pub use nomination::*;
 pub use observers::ObserverAccess;

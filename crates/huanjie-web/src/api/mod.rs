@@ -178,7 +178,10 @@ pub fn routes() -> Router<AppState> {
             get(nomination::status),
         )
         .route("/elections/{election_id}/seats", put(nomination::set_seats))
-        .route("/elections/{election_id}/board", put(nomination::set_board_size))
+        .route(
+            "/elections/{election_id}/board",
+            put(nomination::set_board_size),
+        )
         .route(
             "/elections/{election_id}/committee-members",
             post(nomination::add_member),
