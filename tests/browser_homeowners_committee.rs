@@ -10,8 +10,8 @@
 //!
 //! The second test works the page's forms as the committee: it puts a
 //! committee election (title, seats, candidates one per line) to an estate
-//! of five owners, records four owners' ballots (赞成, 反对, the rest left at
-//! 弃权) and sees the outcome follow; a ballot with six 赞成 for five seats
+//! of five owners, records four owners' ballots (同意, 反对, the rest left at
+//! 弃权) and sees the outcome follow; a ballot with six 同意 for five seats
 //! is refused in the words of R-OWN-1, in Chinese and in English, and not
 //! counted.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -219,7 +219,7 @@ async fn an_observer_sees_who_took_the_seats_and_why_others_did_not() {
 }
 
 /// Marks one ballot in committee election 1 through its form: the owner,
-/// in person or written, 赞成 for `fors`, 反对 for `against`, the rest left
+/// in person or written, 同意 for `fors`, 反对 for `against`, the rest left
 /// at 弃权 as the form has them.
 async fn mark_ballot(c: &Client, owner: u32, in_person: bool, fors: &[u32], against: &[u32]) {
     c.find(Locator::Css("#committee-1-owner"))
@@ -388,7 +388,7 @@ async fn the_committee_puts_a_committee_election_and_records_ballots_on_the_page
         "400.00"
     );
 
-    // Six 赞成 for five seats: refused whole, in R-OWN-1's words.
+    // Six 同意 for five seats: refused whole, in R-OWN-1's words.
     mark_ballot(b, 5, false, &[1, 2, 3, 4, 5, 6], &[]).await;
     let alert = text_of(b, "#ho-alert").await;
     assert!(

@@ -852,8 +852,8 @@ messages! {
     hoc_add => "提交表决", "Put to the assembly";
     hoc_added_flash => "已提交业主委员会选举。", "Committee election put to the assembly.";
     hoc_record_ballot => "录入一名业主的选票", "Record one owner's ballot";
-    hoc_ballot_hint => "对每名候选人选择赞成、反对或弃权（默认弃权）；赞成的不得超过应选席位数{}名（R-OWN-1、R-BODY-6）。", "For each candidate choose for, against or abstain (abstain unless marked); at most {} for, as many as there are seats (R-OWN-1, R-BODY-6).";
-    hoc_yes => "赞成", "For";
+    hoc_ballot_hint => "对每名候选人选择同意、反对或弃权（默认弃权）；同意的不得超过应选席位数{}名（R-OWN-1、R-BODY-6）。", "For each candidate choose for, against or abstain (abstain unless marked); at most {} for, as many as there are seats (R-OWN-1, R-BODY-6).";
+    hoc_yes => "同意", "For";
     hoc_no => "反对", "Against";
     hoc_abstain => "弃权", "Abstain";
     hoc_record => "录入选票", "Record the ballot";

@@ -1,10 +1,10 @@
 //! The homeowners' page's forms for electing the homeowners' committee
 //! (R-OWN-1, R-BODY-6): put a committee election to the assembly (title,
 //! seats, candidates one name per line) and record one owner's ballot in
-//! it (赞成, 反对 or 弃权 for each candidate, written or in person).
+//! it (同意, 反对 or 弃权 for each candidate, written or in person).
 //!
 //! Both call the use cases the API calls (`crate::homeowners::committee`)
-//! unchanged, so a page and an API client are refused alike: too many 赞成
+//! unchanged, so a page and an API client are refused alike: too many 同意
 //! for the seats (R-OWN-1), seats not 5–11 and odd (R-BODY-6), an owner's
 //! second ballot. A refusal is shown above the forms in words with its
 //! rule id, in the reader's language.
@@ -106,7 +106,7 @@ fn ballot_request(fields: &[(String, String)]) -> Result<BallotRequest, HttpErro
                         return Err(RuleRefusal::new(
                             "vote_choice",
                             rule::OWN_1,
-                            format!("第{n}号候选人的表决意见（{other}）：应为 赞成、反对 或 弃权"),
+                            format!("第{n}号候选人的表决意见（{other}）：应为 同意、反对 或 弃权"),
                             format!(
                             "candidate no. {n}'s choice ({other}): must be for, against or abstain"
                         ),
