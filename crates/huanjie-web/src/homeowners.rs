@@ -472,6 +472,41 @@ pub struct VoteRequest {
     pub mode: String,
 }
 
+/// How a vote came: `written` (书面) or `in_person` (现场).
+pub(crate) fn vote_mode(raw: &str) -> Result<VoteMode, HttpError> {
+    VoteMode::parse(raw.trim()).ok_or_else(|| {
+        invalid(
+            "vote_mode",
+            "表决方式（mode）：应为 written（书面）或 in_person（现场）",
+            "mode: must be written or in_person",
+        )
+    })
+}
+
+/// The owner numbered `number` in the stored register (R-OWN-1: one owner
+/// whatever their units), or a refusal naming the field.
+pub(crate) async fn registered_owner(
+    store: &dyn Store,
+    election: &Election,
+    number: Option<u32>,
+) -> Result<homeowners::Owner, HttpError> {
+    let stored = store
+        .homeowner_register(election.id)
+        .await?
+        .ok_or_else(no_register)?;
+    let register = Register::from_owners(stored.owners);
+    number
+        .and_then(|n| register.owner(n))
+        .cloned()
+        .ok_or_else(|| {
+            invalid(
+                "unknown_owner",
+                "业主（owner）：不在业主名册中",
+                "owner: not in the owners' register",
+            )
+        })
+}
+
 /// Records one owner's vote on a matter: once per owner, however it came.
 pub async fn record_vote(
     store: &dyn Store,
@@ -489,25 +524,8 @@ pub async fn record_vote(
             "choice: must be for, against or abstain (同意/反对/弃权)",
         ));
     };
-    let Some(mode) = VoteMode::parse(input.mode.trim()) else {
-        return Err(invalid(
-            "vote_mode",
-            "表决方式（mode）：应为 written（书面）或 in_person（现场）",
-            "mode: must be written or in_person",
-        ));
-    };
-    let stored = store
-        .homeowner_register(election.id)
-        .await?
-        .ok_or_else(no_register)?;
-    let register = Register::from_owners(stored.owners);
-    let Some(owner) = input.owner.and_then(|n| register.owner(n)) else {
-        return Err(invalid(
-            "unknown_owner",
-            "业主（owner）：不在业主名册中",
-            "owner: not in the owners' register",
-        ));
-    };
+    let mode = vote_mode(&input.mode)?;
+    let owner = &registered_owner(store, election, input.owner).await?;
     if !store
         .homeowner_matters(election.id)
         .await?

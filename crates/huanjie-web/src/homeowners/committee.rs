@@ -16,7 +16,7 @@
 use std::collections::BTreeSet;
 
 use huanjie_core::homeowners::committee::{self, CommitteeOutcome, Standing, Tie};
-use huanjie_core::homeowners::{self as core, Choice, CommitteeRanking, Register, Vote, VoteMode};
+use huanjie_core::homeowners::{self as core, Choice, CommitteeRanking, Register, Vote};
 use huanjie_core::nomination::owners_committee::{self, OwnersCommitteeRefusal};
 use huanjie_core::nomination::size::Composition;
 use huanjie_core::rule;
@@ -252,25 +252,8 @@ pub async fn record_ballot(
 ) -> Result<Vec<HomeownerVote>, HttpError> {
     require_homeowners(election)?;
     let committee = committee_election(store, election, number).await?;
-    let Some(mode) = VoteMode::parse(input.mode.trim()) else {
-        return Err(invalid(
-            "vote_mode",
-            "表决方式（mode）：应为 written（书面）或 in_person（现场）",
-            "mode: must be written or in_person",
-        ));
-    };
-    let stored = store
-        .homeowner_register(election.id)
-        .await?
-        .ok_or_else(no_register)?;
-    let register = Register::from_owners(stored.owners);
-    let Some(owner) = input.owner.and_then(|n| register.owner(n)) else {
-        return Err(invalid(
-            "unknown_owner",
-            "业主（owner）：不在业主名册中",
-            "owner: not in the owners' register",
-        ));
-    };
+    let mode = super::vote_mode(&input.mode)?;
+    let owner = &super::registered_owner(store, election, input.owner).await?;
     let mut marked = BTreeSet::new();
     for (field, n) in input
         .for_
