@@ -16,22 +16,13 @@
 //!   void, where the voters' "more than half" would have made it valid.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::Duration;
 use huanjie_registration::{generate_representatives_roll_csv, generate_roll_csv, Encoding};
 use huanjie_testkit::app::{call, refused, spawn_postgres_app, spawn_sqlite_app, TestApp};
+use huanjie_testkit::app::{ok, today};
 use huanjie_testkit::vote::{hold_vote, pdf_text};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-
-fn today() -> NaiveDate {
-    (Utc::now() + Duration::hours(8)).date_naive()
-}
-
-#[track_caller]
-fn ok(reply: &(StatusCode, Value), status: StatusCode) -> Value {
-    assert_eq!(reply.0, status, "{}", reply.1);
-    reply.1.clone()
-}
 
 /// An election of `body` with `seats`, its roll of `residents` imported
 /// and published in `mode`; returns its path and its registered base.

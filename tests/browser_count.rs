@@ -18,10 +18,11 @@
 
 use std::time::Duration as StdDuration;
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate};
 use fantoccini::{Client, Locator};
 use huanjie_registration::{generate_roll_csv, Encoding};
 use huanjie_testkit::app::{call, spawn_sqlite_app, TestApp, TEST_PASSWORD};
+use huanjie_testkit::app::{ok, today};
 use huanjie_testkit::browser::{
     click, submit, text_of, type_into, wait_for_path, Browser, Viewport,
 };
@@ -35,16 +36,6 @@ const TABLET: Viewport = Viewport {
     pixel_ratio: 2.0,
     mobile: true,
 };
-
-fn today() -> NaiveDate {
-    (Utc::now() + Duration::hours(8)).date_naive()
-}
-
-#[track_caller]
-fn ok(reply: &(StatusCode, Value), status: StatusCode) -> Value {
-    assert_eq!(reply.0, status, "{}", reply.1);
-    reply.1.clone()
-}
 
 /// An election with its formal list fixed (one director from two, four
 /// members from five), the two stations set up with three scrutineers

@@ -18,18 +18,13 @@
 
 use chrono::{Duration, Utc};
 use fantoccini::{Client, Locator};
+use huanjie_testkit::app::ok;
 use huanjie_testkit::app::{call, spawn_sqlite_app, TestApp, TEST_PASSWORD};
 use huanjie_testkit::browser::{
     click, submit, text_of, type_into, wait_for_path, Browser, Viewport,
 };
 use reqwest::{Method, StatusCode};
-use serde_json::{json, Value};
-
-#[track_caller]
-fn ok(reply: &(StatusCode, Value), status: StatusCode) -> Value {
-    assert_eq!(reply.0, status, "{}", reply.1);
-    reply.1.clone()
-}
+use serde_json::json;
 
 async fn sign_in(c: &Client, app: &TestApp, username: &str) {
     c.goto(&app.url("/signin")).await.unwrap();

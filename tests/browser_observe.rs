@@ -18,10 +18,11 @@
 
 use std::time::Duration as StdDuration;
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::Duration;
 use fantoccini::{Client, Locator};
 use huanjie_registration::{generate_roll_csv, Encoding};
 use huanjie_testkit::app::{call, spawn_sqlite_app, TestApp};
+use huanjie_testkit::app::{ok, today};
 use huanjie_testkit::browser::{submit, text_of, wait_for_path, Browser, Viewport};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -32,16 +33,6 @@ const DESK: Viewport = Viewport {
     pixel_ratio: 1.0,
     mobile: false,
 };
-
-fn today() -> NaiveDate {
-    (Utc::now() + Duration::hours(8)).date_naive()
-}
-
-#[track_caller]
-fn ok(reply: &(StatusCode, Value), status: StatusCode) -> Value {
-    assert_eq!(reply.0, status, "{}", reply.1);
-    reply.1.clone()
-}
 
 fn masked(id: &str) -> String {
     let chars: Vec<char> = id.chars().collect();

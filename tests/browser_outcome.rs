@@ -13,15 +13,16 @@
 //! no form; a clerk gets 403.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate};
 use fantoccini::{Client, Locator};
 use huanjie_registration::{generate_roll_csv, Encoding};
 use huanjie_testkit::app::{call, spawn_sqlite_app, TestApp, TEST_PASSWORD};
+use huanjie_testkit::app::{ok, today};
 use huanjie_testkit::browser::{
     click, submit, text_of, type_into, wait_for_path, Browser, Viewport,
 };
 use reqwest::{Method, StatusCode};
-use serde_json::{json, Value};
+use serde_json::json;
 
 const DESK: Viewport = Viewport {
     width: 1280,
@@ -29,16 +30,6 @@ const DESK: Viewport = Viewport {
     pixel_ratio: 1.0,
     mobile: false,
 };
-
-fn today() -> NaiveDate {
-    (Utc::now() + Duration::hours(8)).date_naive()
-}
-
-#[track_caller]
-fn ok(reply: &(StatusCode, Value), status: StatusCode) -> Value {
-    assert_eq!(reply.0, status, "{}", reply.1);
-    reply.1.clone()
-}
 
 /// An election with a published voter list; its path and the voters.
 async fn published_election(app: &TestApp, token: &str, day: NaiveDate) -> (String, Vec<String>) {

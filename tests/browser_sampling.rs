@@ -11,25 +11,16 @@
 //! same audit with no forms.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::Duration;
 use fantoccini::{Client, Locator};
 use huanjie_registration::{generate_roll_csv, Encoding};
 use huanjie_testkit::app::{call, spawn_sqlite_app, TestApp, TEST_PASSWORD};
+use huanjie_testkit::app::{ok, today};
 use huanjie_testkit::browser::{
     click, submit, text_of, type_into, wait_for_path, Browser, Viewport,
 };
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-
-fn today() -> NaiveDate {
-    (Utc::now() + Duration::hours(8)).date_naive()
-}
-
-#[track_caller]
-fn ok(reply: &(StatusCode, Value), status: StatusCode) -> Value {
-    assert_eq!(reply.0, status, "{}", reply.1);
-    reply.1.clone()
-}
 
 /// An election with its formal list fixed, stations central and S1 with
 /// three scrutineers each; returns its path (`/elections/{id}`).

@@ -22,10 +22,11 @@
 
 use std::time::{Duration as StdDuration, Instant};
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::Duration;
 use fantoccini::{Client, Locator};
 use huanjie_registration::{generate_roll_csv, Encoding};
 use huanjie_testkit::app::{call, spawn_sqlite_app, TestApp};
+use huanjie_testkit::app::{ok, today};
 use huanjie_testkit::browser::{
     click, submit, text_of, type_into, wait_for_path, Browser, Viewport,
 };
@@ -42,16 +43,6 @@ const TABLET: Viewport = Viewport {
 
 /// The dots per inch pages are rendered at.
 const DPI: usize = 150;
-
-fn today() -> NaiveDate {
-    (Utc::now() + Duration::hours(8)).date_naive()
-}
-
-#[track_caller]
-fn ok(reply: &(StatusCode, Value), status: StatusCode) -> Value {
-    assert_eq!(reply.0, status, "{}", reply.1);
-    reply.1.clone()
-}
 
 /// An election with a published voter list, self-nominations within the
 /// margin (two for the one director, five for four members), the formal

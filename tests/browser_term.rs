@@ -26,10 +26,11 @@
 //! recorded finance staff is refused on the page with R-BODY-4.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate};
 use fantoccini::{Client, Locator};
 use huanjie_registration::{generate_roll_csv, Encoding};
 use huanjie_testkit::app::{call, spawn_sqlite_app, TestApp, TEST_PASSWORD};
+use huanjie_testkit::app::{ok, today};
 use huanjie_testkit::browser::{submit, text_of, type_into, wait_for_path, Browser, Viewport};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -40,16 +41,6 @@ const DESK: Viewport = Viewport {
     pixel_ratio: 1.0,
     mobile: false,
 };
-
-fn today() -> NaiveDate {
-    (Utc::now() + Duration::hours(8)).date_naive()
-}
-
-#[track_caller]
-fn ok(reply: &(StatusCode, Value), status: StatusCode) -> Value {
-    assert_eq!(reply.0, status, "{}", reply.1);
-    reply.1.clone()
-}
 
 /// The voters of a published list: (record id, resident ID), waived left out.
 async fn voters(app: &TestApp, token: &str, e: &str) -> Vec<(String, String)> {

@@ -18,25 +18,16 @@
 
 use std::collections::HashMap;
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::Duration;
 use huanjie_registration::{generate_roll_csv, Encoding};
 use huanjie_testkit::app::{call, spawn_postgres_app, spawn_sqlite_app, TestApp};
+use huanjie_testkit::app::{ok, today};
 use huanjie_testkit::vote::hold_vote;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 /// The man written in on the women's line (not a name the roll makes).
 const WRITTEN_IN_MAN: &str = "司马强";
-
-fn today() -> NaiveDate {
-    (Utc::now() + Duration::hours(8)).date_naive()
-}
-
-#[track_caller]
-fn ok(reply: &(StatusCode, Value), status: StatusCode) -> Value {
-    assert_eq!(reply.0, status, "{}", reply.1);
-    reply.1.clone()
-}
 
 /// A zhejiang-2020 election ready for its vote.
 struct Ready {

@@ -13,17 +13,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{Duration, Utc};
+use huanjie_testkit::app::ok;
 use huanjie_testkit::app::{
     call, refused, spawn_postgres_app, spawn_sqlite_app, TestApp, TEST_PASSWORD,
 };
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-
-#[track_caller]
-fn ok(reply: &(StatusCode, Value), status: StatusCode) -> Value {
-    assert_eq!(reply.0, status, "{}", reply.1);
-    reply.1.clone()
-}
 
 async fn election(app: &TestApp, token: &str, body_kind: &str) -> String {
     let day = (Utc::now() + Duration::days(40)).date_naive();

@@ -7,23 +7,14 @@
 //! (R-POLL-4) refusing candidates. Every refusal is checked for its rule id.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate};
 use huanjie_registration::{generate_roll_csv, Encoding};
 use huanjie_testkit::app::{
     call, refused, spawn_binary, spawn_postgres_app, spawn_sqlite_app, TestApp, TEST_PASSWORD,
 };
+use huanjie_testkit::app::{ok, today};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-
-fn today() -> NaiveDate {
-    (Utc::now() + Duration::hours(8)).date_naive()
-}
-
-#[track_caller]
-fn ok(reply: &(StatusCode, Value), status: StatusCode) -> Value {
-    assert_eq!(reply.0, status, "{}", reply.1);
-    reply.1.clone()
-}
 
 /// An election on `day` with a generated roll of `residents`, its voter
 /// list published; returns its path and the voters' record ids.

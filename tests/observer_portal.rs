@@ -21,21 +21,12 @@
 //!   the change is in the election's log.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::Duration;
 use huanjie_registration::{generate_roll_csv, Encoding};
 use huanjie_testkit::app::{call, spawn_postgres_app, spawn_sqlite_app, TestApp, TEST_PASSWORD};
+use huanjie_testkit::app::{ok, today};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-
-fn today() -> NaiveDate {
-    (Utc::now() + Duration::hours(8)).date_naive()
-}
-
-#[track_caller]
-fn ok(reply: &(StatusCode, Value), status: StatusCode) -> Value {
-    assert_eq!(reply.0, status, "{}", reply.1);
-    reply.1.clone()
-}
 
 /// What observers see of a resident ID: the first 4 and last 4 characters.
 fn masked(id: &str) -> String {

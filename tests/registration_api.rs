@@ -5,19 +5,15 @@
 //! and writing assistants. Every refusal is checked for its rule id.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate};
 use huanjie_core::resident_id::check_character;
 use huanjie_registration::{generate_roll_csv, Encoding};
+use huanjie_testkit::app::today;
 use huanjie_testkit::app::{
     call, refused, spawn_postgres_app, spawn_sqlite_app, TestApp, TEST_PASSWORD,
 };
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-
-/// Today in China, as the server reads its clock.
-fn today() -> NaiveDate {
-    (Utc::now() + Duration::hours(8)).date_naive()
-}
 
 async fn election_with_roll(
     app: &TestApp,

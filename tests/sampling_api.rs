@@ -15,25 +15,16 @@
 //! requests but no serial.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::Duration;
 use huanjie_core::sampling::{draw, Seed};
 use huanjie_core::serial::SignedSerial;
 use huanjie_registration::{generate_roll_csv, Encoding};
 use huanjie_testkit::app::{call, spawn_postgres_app, spawn_sqlite_app, TestApp, TEST_PASSWORD};
+use huanjie_testkit::app::{ok, today};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 const SEED: &str = "3141 5926 5358 9793 2384";
-
-fn today() -> NaiveDate {
-    (Utc::now() + Duration::hours(8)).date_naive()
-}
-
-#[track_caller]
-fn ok(reply: &(StatusCode, Value), status: StatusCode) -> Value {
-    assert_eq!(reply.0, status, "{}", reply.1);
-    reply.1.clone()
-}
 
 #[track_caller]
 fn refused(reply: &(StatusCode, Value), status: StatusCode, code: &str) -> Value {

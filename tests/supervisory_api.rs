@@ -10,22 +10,13 @@
 //! body, and its exported case recounts to the server's result.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::Duration;
 use huanjie_registration::{generate_roll_csv, Encoding};
 use huanjie_testkit::app::{call, refused, spawn_postgres_app, spawn_sqlite_app, TestApp};
+use huanjie_testkit::app::{ok, today};
 use huanjie_testkit::vote::{hold_vote, pdf_text};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-
-fn today() -> NaiveDate {
-    (Utc::now() + Duration::hours(8)).date_naive()
-}
-
-#[track_caller]
-fn ok(reply: &(StatusCode, Value), status: StatusCode) -> Value {
-    assert_eq!(reply.0, status, "{}", reply.1);
-    reply.1.clone()
-}
 
 /// A vote held and certified through the testkit, each ballot's marks
 /// from `marks(i)`.

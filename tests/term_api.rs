@@ -11,24 +11,15 @@
 //! election keeps a written-in woman's gender (R-CNT-7, R-CNT-8).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate};
 use huanjie_registration::{generate_roll_csv, Encoding};
 use huanjie_testkit::app::{
     call, refused, spawn_postgres_app, spawn_sqlite_app, TestApp, TEST_PASSWORD,
 };
+use huanjie_testkit::app::{ok, today};
 use huanjie_testkit::vote::{hold_vote, pdf_text};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-
-fn today() -> NaiveDate {
-    (Utc::now() + Duration::hours(8)).date_naive()
-}
-
-#[track_caller]
-fn ok(reply: &(StatusCode, Value), status: StatusCode) -> Value {
-    assert_eq!(reply.0, status, "{}", reply.1);
-    reply.1.clone()
-}
 
 /// A City-2009 election on `day` with a generated roll, its voter list
 /// published, a formal list (director 2 for 1, member 5 for 4), a central

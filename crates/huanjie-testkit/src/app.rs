@@ -298,6 +298,18 @@ pub async fn call(
     }
 }
 
+/// Asserts `reply`'s status and gives its body.
+#[track_caller]
+pub fn ok(reply: &(reqwest::StatusCode, Value), status: reqwest::StatusCode) -> Value {
+    assert_eq!(reply.0, status, "{}", reply.1);
+    reply.1.clone()
+}
+
+/// Today in China (UTC+8): the day election dates are reckoned from.
+pub fn today() -> chrono::NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+}
+
 /// Asserts that `reply` is a refusal by a rule: its status, its rule id
 /// and its code, with a message in both languages.
 #[track_caller]
