@@ -290,11 +290,6 @@ fn seat_problems(
     composition: &Composition,
     rules: &huanjie_core::profile::CommitteeRules,
 ) -> Vec<RefusalView> {
-    fn views<R: Explain>(checked: Result<(), Vec<R>>) -> Vec<RefusalView> {
-        checked.err().map_or_else(Vec::new, |rs| {
-            rs.iter().map(|r| view(r, &HashMap::new())).collect()
-        })
-    }
     match body {
         huanjie_store::BodyKind::SupervisoryCommittee => {
             views(supervisory::check_composition(composition))
@@ -309,6 +304,13 @@ fn seat_problems(
             views(size::check_composition(composition, rules))
         }
     }
+}
+
+/// A check's refusals as views, no person named.
+fn views<R: Explain>(checked: Result<(), Vec<R>>) -> Vec<RefusalView> {
+    checked.err().map_or_else(Vec::new, |rs| {
+        rs.iter().map(|r| view(r, &HashMap::new())).collect()
+    })
 }
 
 fn composition_of(seats: &[PositionSeats]) -> Result<Composition, HttpError> {
@@ -385,7 +387,10 @@ pub async fn status(
     let formula_members = size::size(households, &rules.committee);
     let composition = composition_of(&election.seats)?;
     let mut seat_problems = seat_problems(election.body_kind, &composition, &rules.committee);
-    seat_problems.extend(board_problems(store, election, &composition, &profile).await?);
+    let board_size = recorded_board_size(store, election).await?;
+    if is_board(election) {
+        seat_problems.extend(board_problems(board_size, &composition, &profile));
+    }
     let committee = store.list_committee_members(election.id).await?;
     let committee_problems =
         match committee::check(&committee_seats(&committee), &rules.election_committee) {
@@ -523,7 +528,7 @@ pub async fn status(
         seats: election.seats.clone(),
         seat_plan: store.seat_plan(election.id).await?,
         seat_problems,
-        board_size: store.board_size(election.id).await?.map(|b| b.board_size),
+        board_size,
         committee,
         committee_problems,
         nominations,
@@ -563,12 +568,9 @@ pub async fn set_seats(
     let mut problems = seat_problems(election.body_kind, &composition, rules);
     // A board's employee seats against its recorded size (R-BODY-6); a
     // size not yet recorded does not stop the seats being set.
-    problems.extend(
-        board_problems(store, election, &composition, &profile)
-            .await?
-            .into_iter()
-            .filter(|p| p.code != "board_size_missing"),
-    );
+    if let Some(size) = recorded_board_size(store, election).await? {
+        problems.extend(board_problems(Some(size), &composition, &profile));
+    }
     if !problems.is_empty() {
         return Err(refuse_all(problems));
     }
@@ -804,7 +806,7 @@ pub async fn nominate(
             return Err(refuse_all(refused));
         }
     }
-    if election.body_kind == huanjie_store::BodyKind::SupervisoryBoard {
+    if is_board(election) {
         let offices = board_offices(store, election).await?;
         let refused: Vec<RefusalView> = proposed
             .nominees
@@ -923,10 +925,12 @@ pub async fn fix_formal_list(
         .map_err(|u| untimely(&u))?;
     // R-BODY-6: a board's employee seats are checked against its size
     // before the list that fills them is fixed.
-    let board =
-        board_problems(store, election, &composition_of(&election.seats)?, &profile).await?;
-    if !board.is_empty() {
-        return Err(refuse_all(board));
+    if is_board(election) {
+        let size = recorded_board_size(store, election).await?;
+        let board = board_problems(size, &composition_of(&election.seats)?, &profile);
+        if !board.is_empty() {
+            return Err(refuse_all(board));
+        }
     }
     let papers = store.list_nominations(election.id).await?;
     let votes = store.preliminary_votes(election.id).await?;
@@ -1420,35 +1424,40 @@ async fn board_offices(
     Ok(offices)
 }
 
-/// R-BODY-6: what stands between a board election's employee seats and its
-/// formal list: the board's size not recorded, or the employee seats not
-/// its share of it. Empty for any other body.
-async fn board_problems(
+fn is_board(election: &Election) -> bool {
+    election.body_kind == huanjie_store::BodyKind::SupervisoryBoard
+}
+
+/// A board election's recorded size (R-BODY-6); `None` when not recorded
+/// or for any other body.
+async fn recorded_board_size(
     store: &dyn Store,
     election: &Election,
+) -> Result<Option<u32>, HttpError> {
+    if !is_board(election) {
+        return Ok(None);
+    }
+    Ok(store.board_size(election.id).await?.map(|b| b.board_size))
+}
+
+/// R-BODY-6: what stands between a board's employee seats and its formal
+/// list: its size not recorded (`None`), or the employee seats not its
+/// share of it.
+fn board_problems(
+    size: Option<u32>,
     composition: &Composition,
     profile: &huanjie_core::Profile,
-) -> Result<Vec<RefusalView>, HttpError> {
-    if election.body_kind != huanjie_store::BodyKind::SupervisoryBoard {
-        return Ok(Vec::new());
-    }
-    let none = HashMap::new();
-    let Some(size) = store.board_size(election.id).await? else {
-        return Ok(vec![view(
-            &supervisory_board::BoardRefusal::<()>::SizeNotRecorded,
-            &none,
-        )]);
-    };
-    Ok(
-        match supervisory_board::check_board(
-            size.board_size,
+) -> Vec<RefusalView> {
+    match size {
+        None => views(Err(vec![
+            supervisory_board::BoardRefusal::<()>::SizeNotRecorded,
+        ])),
+        Some(size) => views(supervisory_board::check_board(
+            size,
             composition.members,
             &profile.workers_congress,
-        ) {
-            Ok(()) => Vec::new(),
-            Err(rs) => rs.iter().map(|r| view(r, &none)).collect(),
-        },
-    )
+        )),
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -1467,7 +1476,7 @@ pub async fn set_board_size(
     by: &str,
     now: DateTime<Utc>,
 ) -> Result<huanjie_store::BoardSize, HttpError> {
-    if election.body_kind != huanjie_store::BodyKind::SupervisoryBoard {
+    if !is_board(election) {
         return Err(RuleRefusal::new(
             "not_board",
             rule::BODY_6,
@@ -1479,13 +1488,9 @@ pub async fn set_board_size(
     }
     let profile = profile(election)?;
     let composition = composition_of(&election.seats)?;
-    if let Err(rs) = supervisory_board::check_board(
-        request.board_size,
-        composition.members,
-        &profile.workers_congress,
-    ) {
-        let none = HashMap::new();
-        return Err(refuse_all(rs.iter().map(|r| view(r, &none)).collect()));
+    let problems = board_problems(Some(request.board_size), &composition, &profile);
+    if !problems.is_empty() {
+        return Err(refuse_all(problems));
     }
     let size = huanjie_store::BoardSize {
         board_size: request.board_size,

@@ -78,6 +78,16 @@ pub enum BoardRefusal<K> {
     Holds { person: K, office: BoardOffice },
 }
 
+/// The codes of the refusals about the board's size against its seats
+/// (not about the seats' positions or a nominee): a page shows them with
+/// the size.
+pub const SIZE_CODES: [&str; 4] = [
+    "board_size_missing",
+    "board_size",
+    "board_employee_seats",
+    "board_employee_share",
+];
+
 impl<K> BoardRefusal<K> {
     pub fn rule(&self) -> &'static str {
         rule::BODY_6
@@ -232,6 +242,30 @@ mod tests {
             .iter()
             .map(BoardRefusal::code)
             .collect()
+    }
+
+    #[test]
+    fn size_codes_are_the_size_refusals() {
+        let size: [BoardRefusal<()>; 4] = [
+            BoardRefusal::SizeNotRecorded,
+            BoardRefusal::TooSmall { size: 2, min: 3 },
+            BoardRefusal::MoreThanBoard {
+                employees: 4,
+                size: 3,
+            },
+            BoardRefusal::EmployeeShare {
+                employees: 1,
+                size: 6,
+                share: rules().employee_share,
+            },
+        ];
+        assert_eq!(size.map(|r| r.code()), SIZE_CODES);
+        assert!(!SIZE_CODES.contains(&BoardRefusal::<()>::Positions.code()));
+        let holds = BoardRefusal::Holds {
+            person: (),
+            office: BoardOffice::SeniorManager,
+        };
+        assert!(!SIZE_CODES.contains(&holds.code()));
     }
 
     #[test]

@@ -20,7 +20,7 @@ use axum::Form;
 use huanjie_collation::StrokeCollator;
 use huanjie_core::nomination::formal::{Formal, Replacement};
 use huanjie_core::nomination::supervisory::BarringOffice;
-use huanjie_core::nomination::supervisory_board::BoardOffice;
+use huanjie_core::nomination::supervisory_board::{self, BoardOffice};
 use huanjie_core::nomination::timeline::{DeadlineKind, Status as Due};
 use huanjie_store::{
     CandidateStatus, CommitteeRole, Election, NominationKind, PositionSeats, StaffRole,
@@ -195,16 +195,6 @@ struct BoardBlock {
     recorded: String,
     problems: Vec<ProblemRow>,
 }
-
-/// The codes of `supervisory_board::BoardRefusal` about the board's size
-/// against its seats (R-BODY-6), which `nom::status` adds to the seat
-/// problems; the page shows them in the board's block instead.
-const BOARD_PROBLEMS: [&str; 4] = [
-    "board_size_missing",
-    "board_size",
-    "board_employee_seats",
-    "board_employee_share",
-];
 
 fn pick(lang: Lang, zh: &str, en: &str) -> String {
     match lang {
@@ -461,7 +451,7 @@ async fn board_block(
         }),
         problems: problems
             .iter()
-            .filter(|r| BOARD_PROBLEMS.contains(&r.code))
+            .filter(|r| supervisory_board::SIZE_CODES.contains(&r.code))
             .map(|r| problem(r, lang))
             .collect(),
     })
@@ -749,7 +739,7 @@ async fn view(
         seat_problems: status
             .seat_problems
             .iter()
-            .filter(|r| !is_board || !BOARD_PROBLEMS.contains(&r.code))
+            .filter(|r| !is_board || !supervisory_board::SIZE_CODES.contains(&r.code))
             .map(|r| problem(r, lang))
             .collect(),
         members,
