@@ -106,14 +106,9 @@ impl ElectionReport {
         if self.valid {
             let total: usize = self.positions.iter().map(|p| p.elected.len()).sum();
             blocks.push(Block::Paragraph(format!(
-                "获得{}赞成票的下列人员当选为{}{}，共{total}人：",
+                "获得{}赞成票的下列人员当选为{}，共{total}人：",
                 self.basis.majority_words(),
-                self.body,
-                if self.basis.electorate == huanjie_core::electorate::Electorate::WorkersCongress {
-                    ""
-                } else {
-                    "成员"
-                }
+                self.basis.elected_as(&self.body),
             )));
             for p in &self.positions {
                 blocks.push(numbered_table(

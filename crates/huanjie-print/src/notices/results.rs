@@ -75,30 +75,48 @@ impl VoteBasis {
         }
     }
 
+    /// Who must vote, the comparison and the share of whom: ("参加投票的
+    /// 选民", "超过", "登记选民的半数", "") or ("出席会议的职工代表", "达到",
+    /// "全体职工代表的三分之二", "以上") (民法典 art. 1259: 超过 excludes
+    /// the number, 以上 includes it).
+    fn turnout_parts(&self) -> (String, &'static str, String, &'static str) {
+        let (who, whole) = match self.electorate {
+            Electorate::Voters => ("参加投票的选民".to_owned(), "登记选民".to_owned()),
+            _ => (
+                format!("出席会议的{}", self.people()),
+                format!("全体{}", self.people()),
+            ),
+        };
+        let words = huanjie_core::threshold::zh(self.turnout);
+        match (words.strip_prefix("超过"), words.strip_suffix("以上")) {
+            (Some(share), _) => (who, "超过", format!("{whole}的{share}"), ""),
+            (None, Some(share)) => (who, "达到", format!("{whole}的{share}"), "以上"),
+            // 过半数: strictly more than half.
+            (None, None) => (who, "超过", format!("{whole}的半数"), ""),
+        }
+    }
+
     /// "参加投票的选民超过登记选民的半数", "出席会议的职工代表达到全体职工
     /// 代表的三分之二以上".
     pub fn turnout_words(&self) -> String {
-        match self.electorate {
-            Electorate::Voters => format!("参加投票的选民{}", reaches(self.turnout, "登记选民")),
-            _ => format!(
-                "出席会议的{}{}",
-                self.people(),
-                reaches(self.turnout, &format!("全体{}", self.people()))
-            ),
-        }
+        let (who, verb, share, at_least) = self.turnout_parts();
+        format!("{who}{verb}{share}{at_least}")
     }
 
     /// Why a round without its quorum is void: "参加投票的选民未超过登记
     /// 选民的半数", "出席会议的职工代表未达到全体职工代表的三分之二".
     pub fn quorum_failed_words(&self) -> String {
-        let met = self.turnout_words();
-        let met = met.strip_suffix("以上").unwrap_or(&met);
-        for verb in ["超过", "达到"] {
-            if let Some(at) = met.find(verb) {
-                return format!("{}未{}", &met[..at], &met[at..]);
-            }
+        let (who, verb, share, _) = self.turnout_parts();
+        format!("{who}未{verb}{share}")
+    }
+
+    /// "下列人员当选为{body}成员" for a committee; the employee
+    /// supervisors are elected as themselves ("当选为…职工代表监事").
+    pub(crate) fn elected_as(&self, body: &str) -> String {
+        match self.electorate {
+            Electorate::WorkersCongress => body.to_owned(),
+            _ => format!("{body}成员"),
         }
-        format!("{met}（未满足）")
     }
 
     /// "参加投票选民过半数", "全体职工代表过半数": whose votes a winner
@@ -109,19 +127,6 @@ impl VoteBasis {
             WinBase::Voted | WinBase::Cast => format!("参加投票{}", self.people()),
         };
         format!("{whose}{}", huanjie_core::threshold::zh(self.win))
-    }
-}
-
-/// "超过登记选民的半数", "达到全体代表的三分之二以上" (民法典 art. 1259:
-/// 超过 excludes the number, 以上 includes it).
-fn reaches(t: Threshold, whole: &str) -> String {
-    let words = huanjie_core::threshold::zh(t);
-    if let Some(share) = words.strip_prefix("超过") {
-        format!("超过{whole}的{share}")
-    } else if words == "过半数" {
-        format!("超过{whole}的半数")
-    } else {
-        format!("达到{whole}的{words}")
     }
 }
 
@@ -220,14 +225,9 @@ impl ResultsNotice {
             )),
             Block::Heading("二、当选人员".to_owned()),
             Block::Paragraph(format!(
-                "获得{}赞成票的下列人员当选为{}{}：",
+                "获得{}赞成票的下列人员当选为{}：",
                 self.basis.majority_words(),
-                self.body,
-                if self.elected_body == ElectedBody::SupervisoryBoard {
-                    ""
-                } else {
-                    "成员"
-                }
+                self.basis.elected_as(&self.body),
             )),
         ];
         let mut short = Vec::new();
