@@ -15,12 +15,11 @@
 //! requests but no serial.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use chrono::Duration;
 use huanjie_core::sampling::{draw, Seed};
 use huanjie_core::serial::SignedSerial;
-use huanjie_registration::{generate_roll_csv, Encoding};
+use huanjie_testkit::app::ok;
 use huanjie_testkit::app::{call, spawn_postgres_app, spawn_sqlite_app, TestApp, TEST_PASSWORD};
-use huanjie_testkit::app::{ok, today};
+use huanjie_testkit::stations::{election_with_stations, print, scan, step};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -31,169 +30,6 @@ fn refused(reply: &(StatusCode, Value), status: StatusCode, code: &str) -> Value
     assert_eq!(reply.0, status, "{}", reply.1);
     assert_eq!(reply.1["error"]["code"], code, "{}", reply.1);
     reply.1["error"].clone()
-}
-
-/// An election with its formal list fixed, stations central and S1 with
-/// three scrutineers each; returns its path (`/elections/{id}`).
-async fn election_with_stations(app: &TestApp, token: &str) -> String {
-    let day = today() + Duration::days(31);
-    let id = ok(
-        &call(
-            app,
-            Method::POST,
-            "/elections",
-            token,
-            Some(json!({
-                "body_kind": "residents_committee", "title": "和平社区第十届",
-                "profile": "city-2009", "election_day": day.to_string(),
-                "seats": [{"position": "director", "seats": 1}, {"position": "member", "seats": 4}]
-            })),
-        )
-        .await,
-        StatusCode::CREATED,
-    )["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let e = format!("/elections/{id}");
-    let reply = app
-        .client()
-        .post(app.url(&format!("/api/v1{e}/roll")))
-        .bearer_auth(token)
-        .body(generate_roll_csv(42, 400, day, Encoding::Utf8))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(reply.status(), StatusCode::OK);
-    ok(
-        &call(app, Method::POST, &format!("{e}/publication"), token, None).await,
-        StatusCode::CREATED,
-    );
-    let page = ok(
-        &call(
-            app,
-            Method::GET,
-            &format!("{e}/residents?limit=500&voters_only=true"),
-            token,
-            None,
-        )
-        .await,
-        StatusCode::OK,
-    );
-    let v: Vec<String> = page["residents"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| r["waived"] != true)
-        .map(|r| r["id"].as_str().unwrap().to_owned())
-        .collect();
-    for (who, position) in [
-        (&v[1], "director"),
-        (&v[2], "director"),
-        (&v[3], "member"),
-        (&v[4], "member"),
-        (&v[5], "member"),
-        (&v[6], "member"),
-        (&v[7], "member"),
-    ] {
-        ok(
-            &call(
-                app,
-                Method::POST,
-                &format!("{e}/nominations"),
-                token,
-                Some(json!({"kind": "self_nomination", "nominators": [who],
-                    "nominees": [{"resident": who, "position": position}]})),
-            )
-            .await,
-            StatusCode::CREATED,
-        );
-    }
-    ok(
-        &call(app, Method::POST, &format!("{e}/formal-list"), token, None).await,
-        StatusCode::CREATED,
-    );
-    for (code, name, kind) in [
-        ("central", "中心投票站", "central"),
-        ("S1", "第一投票站", "sub"),
-    ] {
-        ok(
-            &call(
-                app,
-                Method::POST,
-                &format!("{e}/stations"),
-                token,
-                Some(json!({"code": code, "name": name, "kind": kind})),
-            )
-            .await,
-            StatusCode::CREATED,
-        );
-    }
-    for (station, residents) in [("central", &v[300..303]), ("S1", &v[303..306])] {
-        for resident in residents {
-            ok(
-                &call(
-                    app,
-                    Method::POST,
-                    &format!("{e}/counting-staff"),
-                    token,
-                    Some(json!({"resident": resident, "role": "scrutineer", "station": station})),
-                )
-                .await,
-                StatusCode::CREATED,
-            );
-        }
-    }
-    e
-}
-
-async fn print(app: &TestApp, token: &str, e: &str, station: &str, count: u32) -> Vec<String> {
-    ok(
-        &call(
-            app,
-            Method::POST,
-            &format!("{e}/ballot-batches"),
-            token,
-            Some(json!({"station": station, "count": count})),
-        )
-        .await,
-        StatusCode::CREATED,
-    )["serials"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s.as_str().unwrap().to_owned())
-        .collect()
-}
-
-async fn step(app: &TestApp, token: &str, e: &str, station: &str, what: &str) {
-    ok(
-        &call(
-            app,
-            Method::POST,
-            &format!("{e}/stations/{station}/{what}"),
-            token,
-            None,
-        )
-        .await,
-        StatusCode::OK,
-    );
-}
-
-async fn scan(app: &TestApp, token: &str, e: &str, station: &str, serial: &str, body: Value) {
-    let mut body = body;
-    body["serial"] = json!(serial);
-    ok(
-        &call(
-            app,
-            Method::POST,
-            &format!("{e}/stations/{station}/scans"),
-            token,
-            Some(body),
-        )
-        .await,
-        StatusCode::CREATED,
-    );
 }
 
 fn compact(serial: &str) -> String {

@@ -12,4 +12,6 @@ pub mod browser;
 pub mod certified;
 pub mod postgres;
 #[cfg(feature = "app")]
+pub mod stations;
+#[cfg(feature = "app")]
 pub mod vote;
